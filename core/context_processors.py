@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def portal(request):
+    return {"DATA_ATTRIBUTION": settings.DATA_ATTRIBUTION}
