@@ -34,7 +34,9 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name}={value!r} n'est pas un booléen (attendu : 1/0, true/false).")
+    raise ImproperlyConfigured(
+        f"{name}={value!r} n'est pas un booléen (attendu : 1/0, true/false)."
+    )
 
 
 def env_int(name: str, default: int) -> int:

@@ -63,3 +63,6 @@ class OutboundMessageLog(models.Model):
     class Meta:
         verbose_name = "journal d'envoi"
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.outcome}"

@@ -46,8 +46,13 @@ def queue_emails(*, emails: list[Email]) -> list[int]:
     )
     rows = [
         OutboundMessage(
-            dedup_key=e.dedup_key, category=e.category, to_email=e.to_email, to_name=e.to_name,
-            subject=e.subject, body_text=e.body_text, body_html=e.body_html,
+            dedup_key=e.dedup_key,
+            category=e.category,
+            to_email=e.to_email,
+            to_name=e.to_name,
+            subject=e.subject,
+            body_text=e.body_text,
+            body_html=e.body_html,
             attachments=list(e.attachments),
         )
         for e in emails
@@ -81,9 +86,11 @@ def claim_message(pk: int) -> bool:
         status=OutboundMessage.Status.SENDING, claimed_at=now
     )
     if not claimed:
-        claimed = OutboundMessage.objects.stale_claims(older_than=now - CLAIM_LEASE).filter(
-            pk=pk
-        ).update(claimed_at=now)
+        claimed = (
+            OutboundMessage.objects.stale_claims(older_than=now - CLAIM_LEASE)
+            .filter(pk=pk)
+            .update(claimed_at=now)
+        )
     return bool(claimed)
 
 
@@ -108,7 +115,8 @@ def deliver_message(pk: int) -> str:
     except (SMTPException, OSError) as exc:
         attempts = message.attempts + 1
         status = (
-            OutboundMessage.Status.FAILED if attempts >= MAX_ATTEMPTS
+            OutboundMessage.Status.FAILED
+            if attempts >= MAX_ATTEMPTS
             else OutboundMessage.Status.PENDING
         )
         OutboundMessage.objects.filter(pk=pk).update(
@@ -118,7 +126,9 @@ def deliver_message(pk: int) -> str:
         raise
     now = timezone.now()
     OutboundMessage.objects.filter(pk=pk).update(
-        status=OutboundMessage.Status.SENT, sent_at=now, attempts=message.attempts + 1,
+        status=OutboundMessage.Status.SENT,
+        sent_at=now,
+        attempts=message.attempts + 1,
         last_error="",
     )
     OutboundMessageLog.objects.create(message_id=pk, at=now, outcome="sent")

@@ -6,7 +6,10 @@ from core import services
 
 
 @shared_task(
-    bind=True, autoretry_for=(SMTPException, OSError), retry_backoff=30, max_retries=4,
+    bind=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    max_retries=4,
     acks_late=True,
 )
 def send_message(self, message_id: int) -> str:

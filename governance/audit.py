@@ -7,8 +7,9 @@ from django.db import models
 from governance.models import AuditEvent
 
 
-def record_event(*, action: str, actor=None, epci=None, target: models.Model | None = None,
-                 **data) -> AuditEvent:
+def record_event(
+    *, action: str, actor=None, epci=None, target: models.Model | None = None, **data
+) -> AuditEvent:
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEvent.objects.create(

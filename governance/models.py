@@ -55,29 +55,38 @@ class CommuneQuerySet(models.QuerySet):
 
     def for_directory(self):
         """Directory list: sector in the same query, mayor prefetched (2 queries in all)."""
-        return self.select_related("sector").prefetch_related(
-            models.Prefetch(
-                "mandates",
-                queryset=Mandate.objects.current().filter(kind=Mandate.Kind.MAYOR)
-                .select_related("person"),
-                to_attr="current_mayors",
+        return (
+            self.select_related("sector")
+            .prefetch_related(
+                models.Prefetch(
+                    "mandates",
+                    queryset=Mandate.objects.current()
+                    .filter(kind=Mandate.Kind.MAYOR)
+                    .select_related("person"),
+                    to_attr="current_mayors",
+                )
             )
-        ).order_by("name", "pk")
+            .order_by("name", "pk")
+        )
 
 
 class Commune(models.Model):
-    insee_code = models.CharField("code INSEE", max_length=5, unique=True,
-                                  validators=[insee_validator])
+    insee_code = models.CharField(
+        "code INSEE", max_length=5, unique=True, validators=[insee_validator]
+    )
     name = models.CharField("nom", max_length=200)
     departement = models.CharField("département", max_length=3)
     population = models.PositiveIntegerField("population municipale", null=True, blank=True)
-    population_vintage = models.PositiveSmallIntegerField("millésime de la population",
-                                                          null=True, blank=True)
+    population_vintage = models.PositiveSmallIntegerField(
+        "millésime de la population", null=True, blank=True
+    )
     siren = models.CharField("SIREN", max_length=9, blank=True, validators=[siren_validator])
-    epci = models.ForeignKey(EPCI, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="communes")
-    sector = models.ForeignKey(Sector, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="communes")
+    epci = models.ForeignKey(
+        EPCI, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
+    )
+    sector = models.ForeignKey(
+        Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
+    )
 
     objects = CommuneQuerySet.as_manager()
 
@@ -113,15 +122,15 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
     def save(self, *args, **kwargs):
         from governance.text import person_match_key
 
         self.match_key = person_match_key(self.last_name, self.first_name)
         super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
 
 class MandateQuerySet(models.QuerySet):
@@ -147,17 +156,25 @@ class Mandate(models.Model):
         EPCI_STAFF = "epci_staff", "Agent de l'EPCI"
 
     ELECTED_KINDS = (
-        Kind.MAYOR, Kind.DEPUTY_MAYOR, Kind.MUNICIPAL_COUNCILLOR, Kind.COMMUNITY_COUNCILLOR,
-        Kind.COMMUNITY_SUBSTITUTE, Kind.PRESIDENT, Kind.VICE_PRESIDENT, Kind.DELEGATED_COUNCILLOR,
+        Kind.MAYOR,
+        Kind.DEPUTY_MAYOR,
+        Kind.MUNICIPAL_COUNCILLOR,
+        Kind.COMMUNITY_COUNCILLOR,
+        Kind.COMMUNITY_SUBSTITUTE,
+        Kind.PRESIDENT,
+        Kind.VICE_PRESIDENT,
+        Kind.DELEGATED_COUNCILLOR,
     )
     COMMUNE_STAFF_KINDS = (Kind.DGS, Kind.TOWN_CLERK)
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mandates")
     kind = models.CharField("mandat", max_length=30, choices=Kind.choices)
-    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="mandates")
-    epci = models.ForeignKey(EPCI, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="mandates")
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, null=True, blank=True, related_name="mandates"
+    )
+    epci = models.ForeignKey(
+        EPCI, on_delete=models.CASCADE, null=True, blank=True, related_name="mandates"
+    )
     label = models.CharField("libellé de la fonction", max_length=200, blank=True)
     rank = models.PositiveSmallIntegerField("rang", null=True, blank=True)
     delegation = models.CharField("délégation", max_length=300, blank=True)
@@ -176,7 +193,8 @@ class Mandate(models.Model):
                 name="mandate_has_a_collectivity",
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="mandate_dates_ordered",
             ),
@@ -196,14 +214,22 @@ class Body(models.Model):
     epci = models.ForeignKey(EPCI, on_delete=models.CASCADE, related_name="bodies")
     kind = models.CharField("type d'instance", max_length=30, choices=BodyKind.choices)
     name = models.CharField("nom", max_length=200)
-    sector = models.ForeignKey(Sector, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="bodies",
-                               help_text="Pour une conférence territoriale.")
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bodies",
+        help_text="Pour une conférence territoriale.",
+    )
     description = models.TextField("description", blank=True)
     notice_days = models.PositiveSmallIntegerField("délai de convocation (jours francs)")
     emergency_notice_days = models.PositiveSmallIntegerField(
-        "délai en cas d'urgence (jours francs)", null=True, blank=True,
-        help_text="Vide : l'urgence n'est pas prévue pour cette instance.")
+        "délai en cas d'urgence (jours francs)",
+        null=True,
+        blank=True,
+        help_text="Vide : l'urgence n'est pas prévue pour cette instance.",
+    )
     quorum_rule = models.CharField("règle de quorum", max_length=10, choices=QuorumRule.choices)
     proxies_allowed = models.BooleanField("pouvoirs admis")
     is_public = models.BooleanField("séances publiques")
@@ -227,7 +253,9 @@ class Body(models.Model):
 class MembershipQuerySet(models.QuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        return self.filter(start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
 
 
 class Membership(models.Model):
@@ -251,12 +279,25 @@ class Membership(models.Model):
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("rôle", max_length=12, choices=Role.choices, default=Role.MEMBER)
-    commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="memberships", verbose_name="commune représentée")
-    designated_by = models.CharField("désignation", max_length=20, choices=DesignatedBy.choices,
-                                     default=DesignatedBy.EX_OFFICIO)
-    substitute_for = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                       related_name="substitutes", verbose_name="suppléant de")
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="commune représentée",
+    )
+    designated_by = models.CharField(
+        "désignation", max_length=20, choices=DesignatedBy.choices, default=DesignatedBy.EX_OFFICIO
+    )
+    substitute_for = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="substitutes",
+        verbose_name="suppléant de",
+    )
     start_date = models.DateField("début")
     end_date = models.DateField("fin", null=True, blank=True)
 
@@ -288,13 +329,20 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("courriel", unique=True)
     role = models.CharField("rôle", max_length=12, choices=Role.choices, default=Role.ELECTED)
-    epci = models.ForeignKey(EPCI, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="users")
-    person = models.OneToOneField(Person, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="user")
-    commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="staff_users",
-                                help_text="Pour un DGS : la commune pour laquelle il agit.")
+    epci = models.ForeignKey(
+        EPCI, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    person = models.OneToOneField(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="user"
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_users",
+        help_text="Pour un DGS : la commune pour laquelle il agit.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -313,10 +361,12 @@ class AuditEvent(models.Model):
     """Append-only log of what was done, by whom, when (never updated, never deleted)."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+")
-    epci = models.ForeignKey(EPCI, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="+")
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    epci = models.ForeignKey(
+        EPCI, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
@@ -356,8 +406,9 @@ class ImportRun(models.Model):
         REJECTED = "rejected", "Rejeté"
 
     epci = models.ForeignKey(EPCI, on_delete=models.CASCADE, related_name="import_runs")
-    kind = models.CharField("type de fichier", max_length=12, choices=Kind.choices,
-                            default=Kind.AUTO)
+    kind = models.CharField(
+        "type de fichier", max_length=12, choices=Kind.choices, default=Kind.AUTO
+    )
     detected_kind = models.CharField("type détecté", max_length=40, blank=True)
     file = models.FileField("fichier", upload_to="imports/%Y/%m/")
     original_name = models.CharField("nom du fichier", max_length=255)

@@ -44,27 +44,79 @@ class BodyRules:
 BODY_DEFAULTS: dict[str, BodyRules] = {
     # The council follows the rules of communes of 3,500+ inhabitants (L5211-1, L2121-12):
     # 5 jours francs, 1 in an emergency; sits in public, at least once a quarter (L5211-11).
-    BodyKind.COUNCIL: BodyRules(5, 1, QuorumRule.MAJORITY_IN_OFFICE, True, True, 4, True, False,
-                                "le président", "L5211-1, L2121-12, L2121-17, L5211-11"),
+    BodyKind.COUNCIL: BodyRules(
+        5,
+        1,
+        QuorumRule.MAJORITY_IN_OFFICE,
+        True,
+        True,
+        4,
+        True,
+        False,
+        "le président",
+        "L5211-1, L2121-12, L2121-17, L5211-11",
+    ),
     # The bureau decides on delegation of the council (L5211-10): same notice by product choice.
-    BodyKind.BUREAU: BodyRules(5, 1, QuorumRule.MAJORITY_IN_OFFICE, True, False, 0, True, False,
-                               "le président", "L5211-10"),
+    BodyKind.BUREAU: BodyRules(
+        5, 1, QuorumRule.MAJORITY_IN_OFFICE, True, False, 0, True, False, "le président", "L5211-10"
+    ),
     # Conférence des maires (L5211-11-3): consultative; convened by the president or at the
     # request of one third of the mayors (at most 4 such meetings a year).
     BodyKind.MAYORS_CONFERENCE: BodyRules(
-        5, 1, QuorumRule.NONE, True, False, 0, False, True,
-        "le président, ou un tiers des maires (4 fois par an au plus)", "L5211-11-3, L5211-40-2"),
-    BodyKind.TERRITORIAL_CONFERENCE: BodyRules(3, 1, QuorumRule.NONE, False, False, 0, False, True,
-                                               "le président", "pratique (m2A)"),
-    BodyKind.WORKING_GROUP: BodyRules(3, None, QuorumRule.NONE, False, False, 0, False, False,
-                                      "le vice-président référent", "pratique"),
-    BodyKind.DGS_BOARD: BodyRules(3, None, QuorumRule.NONE, False, False, 5, False, False,
-                                  "la direction générale", "pratique (m2A : 5 réunions par an)"),
+        5,
+        1,
+        QuorumRule.NONE,
+        True,
+        False,
+        0,
+        False,
+        True,
+        "le président, ou un tiers des maires (4 fois par an au plus)",
+        "L5211-11-3, L5211-40-2",
+    ),
+    BodyKind.TERRITORIAL_CONFERENCE: BodyRules(
+        3, 1, QuorumRule.NONE, False, False, 0, False, True, "le président", "pratique (m2A)"
+    ),
+    BodyKind.WORKING_GROUP: BodyRules(
+        3,
+        None,
+        QuorumRule.NONE,
+        False,
+        False,
+        0,
+        False,
+        False,
+        "le vice-président référent",
+        "pratique",
+    ),
+    BodyKind.DGS_BOARD: BodyRules(
+        3,
+        None,
+        QuorumRule.NONE,
+        False,
+        False,
+        5,
+        False,
+        False,
+        "la direction générale",
+        "pratique (m2A : 5 réunions par an)",
+    ),
     # CLECT: CGI art. 1609 nonies C IV; its rules of procedure are its own, product default here.
-    BodyKind.CLECT: BodyRules(5, 1, QuorumRule.MAJORITY_IN_OFFICE, True, False, 0, True, False,
-                              "son président", "CGI art. 1609 nonies C IV"),
-    BodyKind.OTHER: BodyRules(3, None, QuorumRule.NONE, False, False, 0, False, False,
-                              "l'EPCI", "configuration"),
+    BodyKind.CLECT: BodyRules(
+        5,
+        1,
+        QuorumRule.MAJORITY_IN_OFFICE,
+        True,
+        False,
+        0,
+        True,
+        False,
+        "son président",
+        "CGI art. 1609 nonies C IV",
+    ),
+    BodyKind.OTHER: BodyRules(
+        3, None, QuorumRule.NONE, False, False, 0, False, False, "l'EPCI", "configuration"
+    ),
 }
 
 

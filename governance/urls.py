@@ -1,3 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
-urlpatterns: list = []
+from governance import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("communes/", views.commune_list, name="commune_list"),
+    path("communes/<str:insee_code>/", views.commune_detail, name="commune_detail"),
+    path("instances/", views.body_list, name="body_list"),
+    path("instances/<int:pk>/", views.body_detail, name="body_detail"),
+    path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
+    path("secretariat/invitations/", views.invite_user, name="invite_user"),
+    path("secretariat/imports/", include("governance.urls_imports")),
+]

@@ -78,9 +78,17 @@ class BodyFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         rules = defaults_for(kwargs["kind"])
-        for field in ("notice_days", "emergency_notice_days", "quorum_rule", "proxies_allowed",
-                      "is_public", "min_sessions_per_year", "deliberative", "gives_opinions",
-                      "convened_by"):
+        for field in (
+            "notice_days",
+            "emergency_notice_days",
+            "quorum_rule",
+            "proxies_allowed",
+            "is_public",
+            "min_sessions_per_year",
+            "deliberative",
+            "gives_opinions",
+            "convened_by",
+        ):
             kwargs.setdefault(field, getattr(rules, field))
         return super()._create(model_class, *args, **kwargs)
 
@@ -112,9 +120,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         agent = factory.Trait(role=User.Role.AGENT)
         dgs = factory.Trait(role=User.Role.DGS)
         with_totp = factory.Trait(
-            totp=factory.RelatedFactory(
-                "tests.factories.TOTPFactory", factory_related_name="user"
-            )
+            totp=factory.RelatedFactory("tests.factories.TOTPFactory", factory_related_name="user")
         )
 
 

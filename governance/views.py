@@ -1,0 +1,83 @@
+"""Governance pages. Views are thin: scope through perms/selectors, call one service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+
+from governance import perms, selectors, services
+from governance.forms import InviteForm
+from governance.models import User
+
+
+def home(request):
+    user = request.user
+    context = {
+        "memberships": selectors.my_memberships(user),
+        "mandates": selectors.my_mandates(user),
+    }
+    if perms.is_secretariat(user):
+        context.update(selectors.secretariat_dashboard(user))
+        template = "governance/home_secretariat.html"
+    elif user.role == User.Role.DGS:
+        context["commune"] = selectors.dgs_commune(user)
+        template = "governance/home_dgs.html"
+    elif user.role == User.Role.AGENT:
+        context["bodies"] = list(selectors.body_list(user))
+        template = "governance/home_agent.html"
+    else:
+        template = "governance/home_elected.html"
+    return render(request, template, context)
+
+
+def commune_list(request):
+    directory = selectors.commune_directory(request.user, request.GET)
+    return render(
+        request, "governance/commune_list.html", {"filter": directory, "communes": directory.qs}
+    )
+
+
+def commune_detail(request, insee_code):
+    commune = selectors.commune_detail(request.user, insee_code)
+    return render(request, "governance/commune_detail.html", {"commune": commune})
+
+
+def body_list(request):
+    return render(
+        request, "governance/body_list.html", {"bodies": selectors.body_list(request.user)}
+    )
+
+
+def body_detail(request, pk):
+    body = selectors.body_detail(request.user, pk)
+    return render(request, "governance/body_detail.html", {"body": body})
+
+
+def person_detail(request, pk):
+    person = selectors.person_detail(request.user, pk)
+    return render(
+        request,
+        "governance/person_detail.html",
+        {
+            "person": person,
+            "show_contact": perms.can_see_contact_details(request.user, person),
+        },
+    )
+
+
+def invite_user(request):
+    if not perms.can_manage(request.user):
+        raise PermissionDenied
+    form = InviteForm(request.POST or None, epci_id=request.user.epci_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invited = services.invite_user(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, f"Invitation envoyée à {invited.email}.")
+            return redirect("invite_user")
+    return render(request, "governance/invite.html", {"form": form})
