@@ -77,6 +77,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
@@ -186,6 +187,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-unsent-mail": {
         "task": "core.tasks.requeue_unsent_messages",
         "schedule": 60.0,
+    },
+    "session-reminders": {
+        "task": "conferences.tasks.send_due_reminders",
+        "schedule": 15 * 60.0,
     },
 }
 

@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
+    path("seances/", include("conferences.urls")),
     path("", include("governance.urls")),
 ]

@@ -1,0 +1,60 @@
+from django import forms
+from django.utils import timezone
+
+from conferences.models import AgendaItem, Session
+from governance.models import Body, Commune, Person
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class SessionForm(forms.ModelForm):
+    starts_at = forms.DateTimeField(label="Date et heure", widget=DateTimeLocalInput(),
+                                    input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
+
+    class Meta:
+        model = Session
+        fields = ["body", "title", "starts_at", "mode", "place_commune", "address", "video_url"]
+        help_texts = {"title": "Facultatif (par défaut : « Séance du … »)."}
+
+    def __init__(self, *args, bodies, epci_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies.order_by("kind", "name", "pk")
+        self.fields["body"].label = "Instance"
+        self.fields["place_commune"].queryset = Commune.objects.filter(
+            epci_id=epci_id).order_by("name", "pk")
+        if self.instance.pk:
+            self.fields["body"].disabled = True
+            self.initial["starts_at"] = timezone.localtime(self.instance.starts_at)
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "kind", "rapporteur", "summary_note"]
+        widgets = {"summary_note": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, body: Body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rapporteur"].queryset = Person.objects.filter(
+            memberships__body=body).distinct().order_by("last_name", "first_name", "pk")
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label="Document PDF (20 Mo au plus)",
+                           widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))
+
+
+class ConveneForm(forms.Form):
+    emergency = forms.BooleanField(label="Convoquer en urgence", required=False)
+    emergency_reason = forms.CharField(label="Motif de l'urgence", required=False,
+                                       widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Motif communiqué aux destinataires",
+                             widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,284 @@
+"""Session pages: detail (members, and the public for public bodies), and the secretariat's
+scheduling, agenda building and convocation. Thin: scope, validate, one service call."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from conferences import perms, selectors
+from conferences.forms import (
+    AgendaItemForm,
+    ConveneForm,
+    DocumentForm,
+    ReasonForm,
+    SessionForm,
+)
+from conferences.models import AgendaItem, Session
+from conferences.services import convocation, scheduling
+from governance import perms as gov_perms
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _managed_session(request, pk) -> Session:
+    session = get_object_or_404(perms.sessions_for(request.user).select_related("body__epci"),
+                                pk=pk)
+    if not perms.can_manage_sessions(request.user):
+        raise PermissionDenied
+    return session
+
+
+@login_not_required
+def session_detail(request, pk):
+    try:
+        session = selectors.session_detail(request.user, pk)
+    except Http404:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise
+    manage = perms.can_manage_sessions(request.user)
+    context = {
+        "session": session,
+        "items": list(session.items.all()),
+        "manage": manage,
+        "reply": selectors.my_reply(request.user, session),
+        "sits": perms.sits_on(request.user, session),
+    }
+    if manage:
+        context["notice"] = convocation.notice_check(session)
+        if session.body.emergency_notice_days is not None:
+            context["emergency_notice"] = convocation.notice_check(session, emergency=True)
+        context["convocations"] = selectors.convocation_summary(session)
+        context["convene_form"] = ConveneForm()
+    return render(request, "conferences/sessions/detail.html", context)
+
+
+def session_manage_list(request):
+    if not perms.can_manage_sessions(request.user):
+        raise PermissionDenied
+    return render(request, "conferences/sessions/manage_list.html",
+                  {"sessions": selectors.managed_sessions(request.user)[:200]})
+
+
+def session_create(request):
+    if not perms.can_manage_sessions(request.user):
+        raise PermissionDenied
+    bodies = gov_perms.bodies_for(request.user)
+    initial = {}
+    body_pk = request.GET.get("instance")
+    suggestion = None
+    if body_pk and body_pk.isdigit():
+        body = bodies.filter(pk=body_pk).first()
+        if body:
+            initial["body"] = body
+            suggestion = scheduling.suggest_host_commune(body=body)
+            if suggestion:
+                initial["place_commune"] = suggestion
+    form = SessionForm(request.POST or None, initial=initial, bodies=bodies,
+                       epci_id=request.user.epci_id)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        try:
+            session = scheduling.create_session(actor=request.user, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Séance créée : composez maintenant l'ordre du jour.")
+            return redirect("session_agenda", pk=session.pk)
+    return render(request, "conferences/sessions/form.html",
+                  {"form": form, "suggestion": suggestion})
+
+
+def session_edit(request, pk):
+    session = _managed_session(request, pk)
+    form = SessionForm(request.POST or None, instance=session,
+                       bodies=gov_perms.bodies_for(request.user), epci_id=request.user.epci_id)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "body"}
+        session.refresh_from_db()
+        try:
+            scheduling.update_session(actor=request.user, session=session, **fields)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Séance mise à jour.")
+            return redirect("session_detail", pk=session.pk)
+    return render(request, "conferences/sessions/form.html", {"form": form, "session": session})
+
+
+def session_agenda(request, pk):
+    session = _managed_session(request, pk)
+    item_form = AgendaItemForm(request.POST or None, body=session.body, prefix="item")
+    if request.method == "POST" and item_form.is_valid():
+        try:
+            scheduling.add_agenda_item(actor=request.user, session=session,
+                                       **item_form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(item_form, exc)
+        else:
+            messages.success(request, "Point ajouté à l'ordre du jour.")
+            return redirect("session_agenda", pk=session.pk)
+    return _agenda_page(request, session, item_form=item_form)
+
+
+def _agenda_page(request, session, *, item_form=None, document_form=None, document_item=None):
+    detail = selectors.session_detail(request.user, session.pk)
+    return render(request, "conferences/sessions/agenda.html", {
+        "session": detail,
+        "items": list(detail.items.all()),
+        "item_form": item_form or AgendaItemForm(body=session.body, prefix="item"),
+        "document_form": document_form,
+        "document_item": document_item,
+    }, status=400 if document_form is not None and document_form.errors else 200)
+
+
+def _managed_item(request, pk) -> AgendaItem:
+    item = get_object_or_404(
+        AgendaItem.objects.filter(session__in=perms.sessions_for(request.user))
+        .select_related("session__body__epci"), pk=pk)
+    if not perms.can_manage_sessions(request.user):
+        raise PermissionDenied
+    return item
+
+
+@require_POST
+def item_move(request, pk):
+    item = _managed_item(request, pk)
+    try:
+        scheduling.move_agenda_item(actor=request.user, item=item,
+                                    direction="up" if request.POST.get("direction") == "up"
+                                    else "down")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("session_agenda", pk=item.session_id)
+
+
+@require_POST
+def item_remove(request, pk):
+    item = _managed_item(request, pk)
+    try:
+        scheduling.remove_agenda_item(actor=request.user, item=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Point retiré de l'ordre du jour.")
+    return redirect("session_agenda", pk=item.session_id)
+
+
+def item_edit(request, pk):
+    item = _managed_item(request, pk)
+    form = AgendaItemForm(request.POST or None, instance=item, body=item.session.body)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheduling.update_agenda_item(actor=request.user, item=AgendaItem.objects.get(
+                pk=item.pk), **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Point mis à jour.")
+            return redirect("session_agenda", pk=item.session_id)
+    return render(request, "conferences/sessions/item_form.html", {"form": form, "item": item})
+
+
+@require_POST
+def item_upload(request, pk):
+    item = _managed_item(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            scheduling.attach_document(actor=request.user, item=item,
+                                       uploaded=form.cleaned_data["file"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Document ajouté.")
+            return redirect("session_agenda", pk=item.session_id)
+    return _agenda_page(request, item.session, document_form=form, document_item=item)
+
+
+@require_POST
+def session_convene(request, pk):
+    session = _managed_session(request, pk)
+    form = ConveneForm(request.POST)
+    form.is_valid()
+    try:
+        session, sent = convocation.convene_session(
+            actor=request.user, session=session,
+            emergency=form.cleaned_data.get("emergency", False),
+            emergency_reason=form.cleaned_data.get("emergency_reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if sent:
+            messages.success(request, "Convocation envoyée à tous les destinataires.")
+        else:
+            messages.info(request, "Action déjà effectuée : la séance est déjà convoquée.")
+    return redirect("session_detail", pk=session.pk)
+
+
+def _reason_action(request, pk, service, done_message, template_title):
+    session = _managed_session(request, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, session=session, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, done_message)
+            return redirect("session_detail", pk=session.pk)
+    return render(request, "conferences/sessions/reason_form.html",
+                  {"form": form, "session": session, "page_title": template_title})
+
+
+def session_cancel(request, pk):
+    return _reason_action(request, pk, convocation.cancel_session,
+                          "Séance annulée ; les destinataires sont prévenus.",
+                          "Annuler la séance")
+
+
+def session_postpone(request, pk):
+    return _reason_action(request, pk, convocation.postpone_session,
+                          "Séance reportée ; fixez une nouvelle date puis convoquez à nouveau.",
+                          "Reporter la séance")
+
+
+def session_recipients(request, pk):
+    session = _managed_session(request, pk)
+    return render(request, "conferences/sessions/recipients.html", {
+        "session": session,
+        "convocations": selectors.recipients_page(session),
+    })
+
+
+@login_not_required
+def convocation_open(request, token):
+    """The link in the convocation mail: records the read receipt, then shows the session."""
+    opened = convocation.acknowledge(token=token)
+    if opened is None:
+        raise Http404
+    return redirect("session_detail", pk=opened.session_id)
+
+
+@login_not_required
+def document_download(request, pk):
+    try:
+        document = selectors.document(request.user, pk)
+    except Http404:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name,
+                        content_type="application/pdf")
