@@ -77,7 +77,6 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
@@ -160,7 +159,7 @@ STORAGES = {
 # Uploaded official files (the councillors' register of a métropole is a few MB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-IMPORT_MAX_UPLOAD_SIZE = env_int("IMPORT_MAX_UPLOAD_SIZE", 50 * 1024 * 1024)
+IMPORT_MAX_UPLOAD_SIZE = env_int("IMPORT_MAX_UPLOAD_SIZE", 150 * 1024 * 1024)
 
 # Mail: console by default, EMAIL_URL for a real server.
 globals().update(env_email("EMAIL_URL", "console://"))
@@ -182,11 +181,29 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 5,
 }
 CELERY_TIMEZONE = TIME_ZONE
+# A message claimed by a worker that died is handed to another one after this lease.
+OUTBOX_CLAIM_LEASE_SECONDS = env_int("OUTBOX_CLAIM_LEASE_SECONDS", 600)
 # The one place where periodic tasks are declared.
 CELERY_BEAT_SCHEDULE = {
     "requeue-unsent-mail": {
         "task": "core.tasks.requeue_unsent_messages",
         "schedule": 60.0,
+    },
+    # Tacit opinions of the communes (DOMAIN.md §5) and closing of finished consultations:
+    # deadlines end at 24:00 Paris time; hourly, so at most an hour late, and idempotent.
+    "referrals-tacit-opinions": {
+        "task": "referrals.tasks.record_tacit_opinions",
+        "schedule": 3600.0,
+    },
+    # Reminders 30/15/7/1 days before each commune's deadline: each goes out once (dedup key),
+    # so running every hour only makes a missed run harmless.
+    "referrals-reminders": {
+        "task": "referrals.tasks.send_referral_reminders",
+        "schedule": 3600.0,
+    },
+    "refresh-mutualisation-progress-reports": {
+        "task": "mutualisation.tasks.refresh_progress_reports",
+        "schedule": 6 * 60 * 60.0,
     },
     "session-reminders": {
         "task": "conferences.tasks.send_due_reminders",

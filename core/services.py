@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 # A worker that claimed a message and vanished (killed, OOM) leaves it "sending"; after this lease
 # the sweep hands it to another worker.
-CLAIM_LEASE = timedelta(minutes=10)
+CLAIM_LEASE = timedelta(seconds=getattr(settings, "OUTBOX_CLAIM_LEASE_SECONDS", 600))
 MAX_ATTEMPTS = 5
 
 

@@ -3,7 +3,8 @@ bodies (instances) with their rules, memberships, accounts and the audit log."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -315,6 +316,31 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.body} ({self.get_role_display()})"
+
+
+class UserManager(DjangoUserManager):
+    """Accounts are identified by their email address (there is no username)."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("L'adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", "secretariat")
+        return self._create_user(email, password, **extra_fields)
 
 
 class User(AbstractUser):

@@ -99,3 +99,11 @@ def test_no_open_signup(client):
         },
     )
     assert not User.objects.filter(email="intrus@exemple.test").exists()
+
+
+def test_accounts_are_created_by_email():
+    user = User.objects.create_user(email="Quelquun@Exemple.TEST", password="x-long-password")
+    assert user.email == "quelquun@exemple.test"
+    assert user.check_password("x-long-password")
+    admin = User.objects.create_superuser(email="admin@exemple.test", password="y")
+    assert admin.is_superuser and admin.is_staff and admin.role == User.Role.SECRETARIAT
