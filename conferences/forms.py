@@ -13,8 +13,14 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class SessionForm(forms.ModelForm):
-    starts_at = forms.DateTimeField(label="Date et heure", widget=DateTimeLocalInput(),
-                                    input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"])
+    starts_at = forms.DateTimeField(
+        label="Date et heure",
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    video_url = forms.URLField(
+        label="Lien de visioconférence", required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = Session
@@ -25,8 +31,9 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies.order_by("kind", "name", "pk")
         self.fields["body"].label = "Instance"
-        self.fields["place_commune"].queryset = Commune.objects.filter(
-            epci_id=epci_id).order_by("name", "pk")
+        self.fields["place_commune"].queryset = Commune.objects.filter(epci_id=epci_id).order_by(
+            "name", "pk"
+        )
         if self.instance.pk:
             self.fields["body"].disabled = True
             self.initial["starts_at"] = timezone.localtime(self.instance.starts_at)
@@ -40,21 +47,28 @@ class AgendaItemForm(forms.ModelForm):
 
     def __init__(self, *args, body: Body, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rapporteur"].queryset = Person.objects.filter(
-            memberships__body=body).distinct().order_by("last_name", "first_name", "pk")
+        self.fields["rapporteur"].queryset = (
+            Person.objects.filter(memberships__body=body)
+            .distinct()
+            .order_by("last_name", "first_name", "pk")
+        )
 
 
 class DocumentForm(forms.Form):
-    file = forms.FileField(label="Document PDF (20 Mo au plus)",
-                           widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))
+    file = forms.FileField(
+        label="Document PDF (20 Mo au plus)",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
 
 
 class ConveneForm(forms.Form):
     emergency = forms.BooleanField(label="Convoquer en urgence", required=False)
-    emergency_reason = forms.CharField(label="Motif de l'urgence", required=False,
-                                       widget=forms.Textarea(attrs={"rows": 3}))
+    emergency_reason = forms.CharField(
+        label="Motif de l'urgence", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Motif communiqué aux destinataires",
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Motif communiqué aux destinataires", widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from conferences import views_sessions as views
 
@@ -18,13 +18,7 @@ urlpatterns = [
     path("points/<int:pk>/document/", views.item_upload, name="item_upload"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("convocation/<str:token>/", views.convocation_open, name="convocation_open"),
+    path("", include("conferences.urls_sitting")),
+    path("", include("conferences.urls_browse")),
+    path("", include("conferences.urls_mayors")),
 ]
-
-# TEMPORARY while the sitting/browse/mayors modules are being written: include them when present.
-import importlib.util  # noqa: E402
-
-from django.urls import include  # noqa: E402
-
-for _module in ("conferences.urls_sitting", "conferences.urls_browse", "conferences.urls_mayors"):
-    if importlib.util.find_spec(_module) is not None:
-        urlpatterns.append(path("", include(_module)))

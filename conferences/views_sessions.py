@@ -33,8 +33,9 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def _managed_session(request, pk) -> Session:
-    session = get_object_or_404(perms.sessions_for(request.user).select_related("body__epci"),
-                                pk=pk)
+    session = get_object_or_404(
+        perms.sessions_for(request.user).select_related("body__epci"), pk=pk
+    )
     if not perms.can_manage_sessions(request.user):
         raise PermissionDenied
     return session
@@ -68,8 +69,11 @@ def session_detail(request, pk):
 def session_manage_list(request):
     if not perms.can_manage_sessions(request.user):
         raise PermissionDenied
-    return render(request, "conferences/sessions/manage_list.html",
-                  {"sessions": selectors.managed_sessions(request.user)[:200]})
+    return render(
+        request,
+        "conferences/sessions/manage_list.html",
+        {"sessions": selectors.managed_sessions(request.user)[:200]},
+    )
 
 
 def session_create(request):
@@ -86,8 +90,9 @@ def session_create(request):
             suggestion = scheduling.suggest_host_commune(body=body)
             if suggestion:
                 initial["place_commune"] = suggestion
-    form = SessionForm(request.POST or None, initial=initial, bodies=bodies,
-                       epci_id=request.user.epci_id)
+    form = SessionForm(
+        request.POST or None, initial=initial, bodies=bodies, epci_id=request.user.epci_id
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
         try:
@@ -97,14 +102,19 @@ def session_create(request):
         else:
             messages.success(request, "Séance créée : composez maintenant l'ordre du jour.")
             return redirect("session_agenda", pk=session.pk)
-    return render(request, "conferences/sessions/form.html",
-                  {"form": form, "suggestion": suggestion})
+    return render(
+        request, "conferences/sessions/form.html", {"form": form, "suggestion": suggestion}
+    )
 
 
 def session_edit(request, pk):
     session = _managed_session(request, pk)
-    form = SessionForm(request.POST or None, instance=session,
-                       bodies=gov_perms.bodies_for(request.user), epci_id=request.user.epci_id)
+    form = SessionForm(
+        request.POST or None,
+        instance=session,
+        bodies=gov_perms.bodies_for(request.user),
+        epci_id=request.user.epci_id,
+    )
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "body"}
         session.refresh_from_db()
@@ -123,8 +133,9 @@ def session_agenda(request, pk):
     item_form = AgendaItemForm(request.POST or None, body=session.body, prefix="item")
     if request.method == "POST" and item_form.is_valid():
         try:
-            scheduling.add_agenda_item(actor=request.user, session=session,
-                                       **item_form.cleaned_data)
+            scheduling.add_agenda_item(
+                actor=request.user, session=session, **item_form.cleaned_data
+            )
         except ValidationError as exc:
             _apply_errors(item_form, exc)
         else:
@@ -135,19 +146,27 @@ def session_agenda(request, pk):
 
 def _agenda_page(request, session, *, item_form=None, document_form=None, document_item=None):
     detail = selectors.session_detail(request.user, session.pk)
-    return render(request, "conferences/sessions/agenda.html", {
-        "session": detail,
-        "items": list(detail.items.all()),
-        "item_form": item_form or AgendaItemForm(body=session.body, prefix="item"),
-        "document_form": document_form,
-        "document_item": document_item,
-    }, status=400 if document_form is not None and document_form.errors else 200)
+    return render(
+        request,
+        "conferences/sessions/agenda.html",
+        {
+            "session": detail,
+            "items": list(detail.items.all()),
+            "item_form": item_form or AgendaItemForm(body=session.body, prefix="item"),
+            "document_form": document_form,
+            "document_item": document_item,
+        },
+        status=400 if document_form is not None and document_form.errors else 200,
+    )
 
 
 def _managed_item(request, pk) -> AgendaItem:
     item = get_object_or_404(
-        AgendaItem.objects.filter(session__in=perms.sessions_for(request.user))
-        .select_related("session__body__epci"), pk=pk)
+        AgendaItem.objects.filter(session__in=perms.sessions_for(request.user)).select_related(
+            "session__body__epci"
+        ),
+        pk=pk,
+    )
     if not perms.can_manage_sessions(request.user):
         raise PermissionDenied
     return item
@@ -157,9 +176,11 @@ def _managed_item(request, pk) -> AgendaItem:
 def item_move(request, pk):
     item = _managed_item(request, pk)
     try:
-        scheduling.move_agenda_item(actor=request.user, item=item,
-                                    direction="up" if request.POST.get("direction") == "up"
-                                    else "down")
+        scheduling.move_agenda_item(
+            actor=request.user,
+            item=item,
+            direction="up" if request.POST.get("direction") == "up" else "down",
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("session_agenda", pk=item.session_id)
@@ -182,8 +203,9 @@ def item_edit(request, pk):
     form = AgendaItemForm(request.POST or None, instance=item, body=item.session.body)
     if request.method == "POST" and form.is_valid():
         try:
-            scheduling.update_agenda_item(actor=request.user, item=AgendaItem.objects.get(
-                pk=item.pk), **form.cleaned_data)
+            scheduling.update_agenda_item(
+                actor=request.user, item=AgendaItem.objects.get(pk=item.pk), **form.cleaned_data
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -198,8 +220,9 @@ def item_upload(request, pk):
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            scheduling.attach_document(actor=request.user, item=item,
-                                       uploaded=form.cleaned_data["file"])
+            scheduling.attach_document(
+                actor=request.user, item=item, uploaded=form.cleaned_data["file"]
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -215,9 +238,11 @@ def session_convene(request, pk):
     form.is_valid()
     try:
         session, sent = convocation.convene_session(
-            actor=request.user, session=session,
+            actor=request.user,
+            session=session,
             emergency=form.cleaned_data.get("emergency", False),
-            emergency_reason=form.cleaned_data.get("emergency_reason", ""))
+            emergency_reason=form.cleaned_data.get("emergency_reason", ""),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -239,28 +264,43 @@ def _reason_action(request, pk, service, done_message, template_title):
         else:
             messages.success(request, done_message)
             return redirect("session_detail", pk=session.pk)
-    return render(request, "conferences/sessions/reason_form.html",
-                  {"form": form, "session": session, "page_title": template_title})
+    return render(
+        request,
+        "conferences/sessions/reason_form.html",
+        {"form": form, "session": session, "page_title": template_title},
+    )
 
 
 def session_cancel(request, pk):
-    return _reason_action(request, pk, convocation.cancel_session,
-                          "Séance annulée ; les destinataires sont prévenus.",
-                          "Annuler la séance")
+    return _reason_action(
+        request,
+        pk,
+        convocation.cancel_session,
+        "Séance annulée ; les destinataires sont prévenus.",
+        "Annuler la séance",
+    )
 
 
 def session_postpone(request, pk):
-    return _reason_action(request, pk, convocation.postpone_session,
-                          "Séance reportée ; fixez une nouvelle date puis convoquez à nouveau.",
-                          "Reporter la séance")
+    return _reason_action(
+        request,
+        pk,
+        convocation.postpone_session,
+        "Séance reportée ; fixez une nouvelle date puis convoquez à nouveau.",
+        "Reporter la séance",
+    )
 
 
 def session_recipients(request, pk):
     session = _managed_session(request, pk)
-    return render(request, "conferences/sessions/recipients.html", {
-        "session": session,
-        "convocations": selectors.recipients_page(session),
-    })
+    return render(
+        request,
+        "conferences/sessions/recipients.html",
+        {
+            "session": session,
+            "convocations": selectors.recipients_page(session),
+        },
+    )
 
 
 @login_not_required
@@ -280,5 +320,9 @@ def document_download(request, pk):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name,
-                        content_type="application/pdf")
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.name,
+        content_type="application/pdf",
+    )

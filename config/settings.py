@@ -205,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mutualisation.tasks.refresh_progress_reports",
         "schedule": 6 * 60 * 60.0,
     },
+    "requeue-stuck-imports": {
+        "task": "governance.tasks.requeue_stuck_imports",
+        "schedule": 5 * 60.0,
+    },
     "session-reminders": {
         "task": "conferences.tasks.send_due_reminders",
         "schedule": 15 * 60.0,

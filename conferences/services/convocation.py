@@ -28,8 +28,11 @@ from governance.rules import BodyKind
 # A reminder goes to members who have not answered, this long before the session (once).
 REMINDER_BEFORE = timedelta(hours=48)
 
-MUNICIPAL_MANDATES = (Mandate.Kind.MAYOR, Mandate.Kind.DEPUTY_MAYOR,
-                      Mandate.Kind.MUNICIPAL_COUNCILLOR)
+MUNICIPAL_MANDATES = (
+    Mandate.Kind.MAYOR,
+    Mandate.Kind.DEPUTY_MAYOR,
+    Mandate.Kind.MUNICIPAL_COUNCILLOR,
+)
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,12 @@ def _check_notice(session: Session, *, emergency: bool, emergency_reason: str) -
     if session.body.emergency_notice_days is None:
         raise ValidationError("Cette instance ne prévoit pas de convocation en urgence.")
     if not emergency_reason.strip():
-        raise ValidationError({"emergency_reason": "Motivez l'urgence : elle sera affichée à la "
-                                                   "séance et soumise à l'assemblée."})
+        raise ValidationError(
+            {
+                "emergency_reason": "Motivez l'urgence : elle sera affichée à la "
+                "séance et soumise à l'assemblée."
+            }
+        )
     urgent = notice_check(session, emergency=True)
     if not urgent.on_time:
         raise ValidationError(
@@ -88,8 +95,10 @@ def recipients(session: Session) -> list[tuple[Person, Membership | None, str]]:
     member communes who do not sit on it (L5211-40-2), as a copy."""
     day = legal_calendar.legal_day_of(session.starts_at)
     memberships = list(
-        Membership.objects.current(day).filter(body_id=session.body_id)
-        .select_related("person").order_by("person__last_name", "person__first_name", "pk")
+        Membership.objects.current(day)
+        .filter(body_id=session.body_id)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
     )
     result: list[tuple[Person, Membership | None, str]] = []
     seen: set[int] = set()
@@ -104,14 +113,18 @@ def recipients(session: Session) -> list[tuple[Person, Membership | None, str]]:
         }.get(membership.role, Convocation.Kind.MEMBER)
         result.append((membership.person, membership, kind))
     if session.body.kind == BodyKind.COUNCIL:
-        sits = Membership.objects.current(day).filter(body_id=session.body_id,
-                                                      person=OuterRef("pk"))
+        sits = Membership.objects.current(day).filter(
+            body_id=session.body_id, person=OuterRef("pk")
+        )
         councillors = (
             Person.objects.filter(
                 mandates__in=Mandate.objects.current(day).filter(
-                    kind__in=MUNICIPAL_MANDATES, commune__epci_id=session.body.epci_id),
+                    kind__in=MUNICIPAL_MANDATES, commune__epci_id=session.body.epci_id
+                ),
             )
-            .exclude(Exists(sits)).distinct().order_by("last_name", "first_name", "pk")
+            .exclude(Exists(sits))
+            .distinct()
+            .order_by("last_name", "first_name", "pk")
         )
         for person in councillors:
             if person.pk not in seen:
@@ -121,8 +134,9 @@ def recipients(session: Session) -> list[tuple[Person, Membership | None, str]]:
 
 
 @transaction.atomic
-def convene_session(*, actor: User, session: Session, emergency: bool = False,
-                    emergency_reason: str = "") -> tuple[Session, bool]:
+def convene_session(
+    *, actor: User, session: Session, emergency: bool = False, emergency_reason: str = ""
+) -> tuple[Session, bool]:
     """Send the convocation. Returns (session, sent); sent is False when the session was already
     convened (a double submit or two secretaries at once: one convocation only)."""
     session = Session.objects.select_for_update().select_related("body__epci").get(pk=session.pk)
@@ -139,9 +153,13 @@ def convene_session(*, actor: User, session: Session, emergency: bool = False,
     people = recipients(session)
     existing = set(session.convocations.values_list("person_id", flat=True))
     Convocation.objects.bulk_create(
-        [Convocation(session=session, person=person, membership=membership, kind=kind,
-                     email=person.email)
-         for person, membership, kind in people if person.pk not in existing],
+        [
+            Convocation(
+                session=session, person=person, membership=membership, kind=kind, email=person.email
+            )
+            for person, membership, kind in people
+            if person.pk not in existing
+        ],
         batch_size=500,
     )
     session.status = Session.Status.CONVENED
@@ -150,32 +168,56 @@ def convene_session(*, actor: User, session: Session, emergency: bool = False,
     session.convened_at = timezone.now()
     session.convened_by = actor
     session.version += 1
-    session.save(update_fields=["status", "emergency", "emergency_reason", "convened_at",
-                                "convened_by", "version"])
+    session.save(
+        update_fields=[
+            "status",
+            "emergency",
+            "emergency_reason",
+            "convened_at",
+            "convened_by",
+            "version",
+        ]
+    )
     count = _queue_messages(session=session, purpose="convocation")
-    record_event(action="session.convened", actor=actor, epci=session.body.epci, target=session,
-                 recipients=count, emergency=emergency, version=session.version,
-                 last_legal_sending_day=notice_check(session).last_sending_day.isoformat())
+    record_event(
+        action="session.convened",
+        actor=actor,
+        epci=session.body.epci,
+        target=session,
+        recipients=count,
+        emergency=emergency,
+        version=session.version,
+        last_legal_sending_day=notice_check(session).last_sending_day.isoformat(),
+    )
     return session, True
 
 
-def notify_change(*, actor: User, session: Session, reason: str,
-                  purpose: str = "update") -> int:
+def notify_change(*, actor: User, session: Session, reason: str, purpose: str = "update") -> int:
     """A new version of the convocation (changed agenda, date or place; cancellation;
     postponement) goes to every recipient once. Runs inside the caller's transaction."""
     session.version += 1
     session.save(update_fields=["version"])
     count = _queue_messages(session=session, purpose=purpose, reason=reason)
-    record_event(action=f"session.{purpose}_sent", actor=actor, epci=session.body.epci,
-                 target=session, recipients=count, version=session.version, reason=reason)
+    record_event(
+        action=f"session.{purpose}_sent",
+        actor=actor,
+        epci=session.body.epci,
+        target=session,
+        recipients=count,
+        version=session.version,
+        reason=reason,
+    )
     return count
 
 
 @transaction.atomic
 def cancel_session(*, actor: User, session: Session, reason: str) -> Session:
     session = Session.objects.select_for_update().select_related("body__epci").get(pk=session.pk)
-    if session.status not in (Session.Status.DRAFT, Session.Status.CONVENED,
-                              Session.Status.POSTPONED):
+    if session.status not in (
+        Session.Status.DRAFT,
+        Session.Status.CONVENED,
+        Session.Status.POSTPONED,
+    ):
         raise ValidationError("Une séance tenue ne peut plus être annulée.")
     was_sent = session.status != Session.Status.DRAFT
     session.status = Session.Status.CANCELLED
@@ -183,8 +225,13 @@ def cancel_session(*, actor: User, session: Session, reason: str) -> Session:
     if was_sent:
         notify_change(actor=actor, session=session, reason=reason, purpose="cancellation")
     else:
-        record_event(action="session.cancelled", actor=actor, epci=session.body.epci,
-                     target=session, reason=reason)
+        record_event(
+            action="session.cancelled",
+            actor=actor,
+            epci=session.body.epci,
+            target=session,
+            reason=reason,
+        )
     return session
 
 
@@ -210,13 +257,13 @@ SUBJECTS = {
 }
 
 
-def _queue_messages(*, session: Session, purpose: str, reason: str = "",
-                    convocations=None) -> int:
+def _queue_messages(*, session: Session, purpose: str, reason: str = "", convocations=None) -> int:
     from conferences.ics import calendar_bytes
 
     session = (
         Session.objects.select_related("body__epci", "place_commune")
-        .prefetch_related("items__documents", "items__rapporteur").get(pk=session.pk)
+        .prefetch_related("items__documents", "items__rapporteur")
+        .get(pk=session.pk)
     )
     if convocations is None:
         convocations = session.convocations.select_related("person").order_by("pk")
@@ -224,26 +271,42 @@ def _queue_messages(*, session: Session, purpose: str, reason: str = "",
     ics = calendar_bytes([session], name=session.body.name, method=method).decode()
     local = timezone.localtime(session.starts_at)
     subject = f"{SUBJECTS[purpose]} — {session.body.name} — {local:%d/%m/%Y à %Hh%M}"
-    common = {"session": session, "items": list(session.items.all()), "purpose": purpose,
-              "reason": reason, "site_url": settings.SITE_URL, "starts_at": local}
+    common = {
+        "session": session,
+        "items": list(session.items.all()),
+        "purpose": purpose,
+        "reason": reason,
+        "site_url": settings.SITE_URL,
+        "starts_at": local,
+    }
     emails = []
     for convocation in convocations:
         if not convocation.email:
             continue
         link = settings.SITE_URL + reverse("convocation_open", args=[convocation.token])
-        body = render_to_string("email/conferences/convocation.txt",
-                                {**common, "convocation": convocation, "link": link})
-        emails.append(Email(
-            dedup_key=f"{purpose}:{session.pk}:v{session.version}:{convocation.person_id}"
-            if purpose != "reminder" else f"reminder:{session.pk}:{convocation.person_id}",
-            category=f"session.{purpose}",
-            to_email=convocation.email,
-            to_name=convocation.person.full_name,
-            subject=subject,
-            body_text=body,
-            attachments=({"filename": "seance.ics", "content": ics,
-                          "mimetype": f"text/calendar; method={method}"},),
-        ))
+        body = render_to_string(
+            "email/conferences/convocation.txt",
+            {**common, "convocation": convocation, "link": link},
+        )
+        emails.append(
+            Email(
+                dedup_key=f"{purpose}:{session.pk}:v{session.version}:{convocation.person_id}"
+                if purpose != "reminder"
+                else f"reminder:{session.pk}:{convocation.person_id}",
+                category=f"session.{purpose}",
+                to_email=convocation.email,
+                to_name=convocation.person.full_name,
+                subject=subject,
+                body_text=body,
+                attachments=(
+                    {
+                        "filename": "seance.ics",
+                        "content": ics,
+                        "mimetype": f"text/calendar; method={method}",
+                    },
+                ),
+            )
+        )
     queue_emails(emails=emails)
     return len(emails)
 
@@ -255,9 +318,9 @@ def acknowledge(*, token: str) -> Convocation | None:
         return None
     if convocation.acknowledged_at is None:
         now = timezone.now()
-        updated = Convocation.objects.filter(pk=convocation.pk,
-                                             acknowledged_at__isnull=True).update(
-            acknowledged_at=now)
+        updated = Convocation.objects.filter(
+            pk=convocation.pk, acknowledged_at__isnull=True
+        ).update(acknowledged_at=now)
         if updated:
             convocation.acknowledged_at = now
     return convocation
@@ -266,18 +329,24 @@ def acknowledge(*, token: str) -> Convocation | None:
 def send_due_reminders(*, now=None) -> int:
     """Remind members who have not answered, once, REMINDER_BEFORE the session."""
     now = now or timezone.now()
-    answered = Reply.objects.filter(session=OuterRef("session"), person=OuterRef("person"),
-                                    is_current=True)
+    answered = Reply.objects.filter(
+        session=OuterRef("session"), person=OuterRef("person"), is_current=True
+    )
     total = 0
-    sessions = Session.objects.filter(status=Session.Status.CONVENED, starts_at__gt=now,
-                                      starts_at__lte=now + REMINDER_BEFORE)
+    sessions = Session.objects.filter(
+        status=Session.Status.CONVENED, starts_at__gt=now, starts_at__lte=now + REMINDER_BEFORE
+    )
     for session in sessions:
         with transaction.atomic():
             due = list(
                 session.convocations.select_for_update(skip_locked=True)
-                .filter(reminder_sent_at__isnull=True,
-                        kind__in=[Convocation.Kind.MEMBER, Convocation.Kind.SUBSTITUTE])
-                .exclude(Exists(answered)).select_related("person").order_by("pk")
+                .filter(
+                    reminder_sent_at__isnull=True,
+                    kind__in=[Convocation.Kind.MEMBER, Convocation.Kind.SUBSTITUTE],
+                )
+                .exclude(Exists(answered))
+                .select_related("person")
+                .order_by("pk")
             )
             if not due:
                 continue

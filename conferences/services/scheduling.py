@@ -27,9 +27,11 @@ def suggest_host_commune(*, body: Body) -> Commune | None:
     ).distinct()
     return (
         member_communes.annotate(
-            last_hosted=Max("hosted_sessions__starts_at",
-                            filter=Q(hosted_sessions__body=body)
-                            & ~Q(hosted_sessions__status=Session.Status.CANCELLED))
+            last_hosted=Max(
+                "hosted_sessions__starts_at",
+                filter=Q(hosted_sessions__body=body)
+                & ~Q(hosted_sessions__status=Session.Status.CANCELLED),
+            )
         )
         .order_by(models_nulls_first("last_hosted"), "name", "pk")
         .first()
@@ -43,20 +45,41 @@ def models_nulls_first(field: str):
 
 
 @transaction.atomic
-def create_session(*, actor: User, body: Body, starts_at: datetime, mode: str,
-                   place_commune: Commune | None = None, address: str = "", title: str = "",
-                   video_url: str = "", origin: str = Session.Origin.PRESIDENT,
-                   chair: Person | None = None) -> Session:
+def create_session(
+    *,
+    actor: User,
+    body: Body,
+    starts_at: datetime,
+    mode: str,
+    place_commune: Commune | None = None,
+    address: str = "",
+    title: str = "",
+    video_url: str = "",
+    origin: str = Session.Origin.PRESIDENT,
+    chair: Person | None = None,
+) -> Session:
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": "La séance doit avoir lieu dans le futur."})
     if mode != Session.Mode.VIDEO and not (place_commune or address):
         raise ValidationError({"address": "Indiquez le lieu de la séance (commune ou adresse)."})
     session = Session.objects.create(
-        body=body, starts_at=starts_at, mode=mode, place_commune=place_commune,
-        address=address, title=title, video_url=video_url, origin=origin, chair=chair,
+        body=body,
+        starts_at=starts_at,
+        mode=mode,
+        place_commune=place_commune,
+        address=address,
+        title=title,
+        video_url=video_url,
+        origin=origin,
+        chair=chair,
     )
-    record_event(action="session.created", actor=actor, epci=body.epci, target=session,
-                 starts_at=starts_at.isoformat())
+    record_event(
+        action="session.created",
+        actor=actor,
+        epci=body.epci,
+        target=session,
+        starts_at=starts_at.isoformat(),
+    )
     return session
 
 
@@ -75,13 +98,21 @@ def update_session(*, actor: User, session: Session, **fields) -> Session:
     if not changed:
         return session
     session.save(update_fields=changed)
-    record_event(action="session.updated", actor=actor, epci=session.body.epci, target=session,
-                 fields=changed)
+    record_event(
+        action="session.updated",
+        actor=actor,
+        epci=session.body.epci,
+        target=session,
+        fields=changed,
+    )
     if session.status == Session.Status.CONVENED and set(changed) & set(NOTIFIED_FIELDS):
         from conferences.services.convocation import notify_change
 
-        notify_change(actor=actor, session=session,
-                      reason="La date, le lieu ou les modalités de la séance ont changé.")
+        notify_change(
+            actor=actor,
+            session=session,
+            reason="La date, le lieu ou les modalités de la séance ont changé.",
+        )
     return session
 
 
@@ -91,16 +122,29 @@ def _editable_agenda(session: Session) -> None:
 
 
 @transaction.atomic
-def add_agenda_item(*, actor: User, session: Session, title: str, kind: str,
-                    rapporteur: Person | None = None, summary_note: str = "") -> AgendaItem:
+def add_agenda_item(
+    *,
+    actor: User,
+    session: Session,
+    title: str,
+    kind: str,
+    rapporteur: Person | None = None,
+    summary_note: str = "",
+) -> AgendaItem:
     session = Session.objects.select_for_update().get(pk=session.pk)
     _editable_agenda(session)
     last = session.items.aggregate(last=Max("position"))["last"] or 0
-    item = AgendaItem.objects.create(session=session, position=last + 1, title=title,
-                                     kind=kind, rapporteur=rapporteur,
-                                     summary_note=summary_note)
-    record_event(action="agenda.item_added", actor=actor, epci=session.body.epci, target=item,
-                 title=title)
+    item = AgendaItem.objects.create(
+        session=session,
+        position=last + 1,
+        title=title,
+        kind=kind,
+        rapporteur=rapporteur,
+        summary_note=summary_note,
+    )
+    record_event(
+        action="agenda.item_added", actor=actor, epci=session.body.epci, target=item, title=title
+    )
     _agenda_changed(actor=actor, session=session)
     return item
 
@@ -114,8 +158,13 @@ def update_agenda_item(*, actor: User, item: AgendaItem, **fields) -> AgendaItem
         setattr(item, name, fields[name])
     if changed:
         item.save(update_fields=changed)
-        record_event(action="agenda.item_updated", actor=actor, epci=session.body.epci,
-                     target=item, fields=changed)
+        record_event(
+            action="agenda.item_updated",
+            actor=actor,
+            epci=session.body.epci,
+            target=item,
+            fields=changed,
+        )
         _agenda_changed(actor=actor, session=session)
     return item
 
@@ -148,8 +197,13 @@ def remove_agenda_item(*, actor: User, item: AgendaItem) -> None:
     for position, each in enumerate(items, start=1):
         each.position = position
     AgendaItem.objects.bulk_update(items, ["position"])
-    record_event(action="agenda.item_removed", actor=actor, epci=session.body.epci,
-                 target=session, title=title)
+    record_event(
+        action="agenda.item_removed",
+        actor=actor,
+        epci=session.body.epci,
+        target=session,
+        title=title,
+    )
     _agenda_changed(actor=actor, session=session)
 
 
@@ -159,12 +213,18 @@ def attach_document(*, actor: User, item: AgendaItem, uploaded) -> AgendaDocumen
     name = clean_pdf_upload(uploaded)
     session = Session.objects.select_for_update().get(pk=item.session_id)
     _editable_agenda(session)
-    document = AgendaDocument(item=item, name=name, size=uploaded.size,
-                              content_type="application/pdf", uploaded_by=actor)
+    document = AgendaDocument(
+        item=item, name=name, size=uploaded.size, content_type="application/pdf", uploaded_by=actor
+    )
     document.file.save(name, uploaded, save=False)
     document.save()
-    record_event(action="agenda.document_added", actor=actor, epci=session.body.epci,
-                 target=document, name=name)
+    record_event(
+        action="agenda.document_added",
+        actor=actor,
+        epci=session.body.epci,
+        target=document,
+        name=name,
+    )
     _agenda_changed(actor=actor, session=session)
     return document
 

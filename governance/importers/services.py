@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from functools import partial
 from typing import IO
 
@@ -195,3 +196,32 @@ def run_import_run(*, import_run_id: int) -> str:
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "error", "summary", "file", "finished_at"])
     return run.status
+
+
+# A queued run older than this is queued again (its task was lost with the broker); a run
+# "running" for longer than STALE_RUN was abandoned by a dead worker: the import is atomic, so
+# nothing of it was written.
+REQUEUE_AFTER = timedelta(minutes=5)
+STALE_RUN = timedelta(hours=2)
+
+
+def sweep_stuck_import_runs(*, now=None) -> int:
+    from governance.tasks import run_import
+
+    now = now or timezone.now()
+    ImportRun.objects.filter(
+        status=ImportRun.Status.RUNNING, created_at__lt=now - STALE_RUN
+    ).update(
+        status=ImportRun.Status.REJECTED,
+        finished_at=now,
+        error="L'import a été interrompu (arrêt du traitement) : rien n'a été enregistré. "
+        "Déposez le fichier à nouveau.",
+    )
+    queued = list(
+        ImportRun.objects.filter(
+            status=ImportRun.Status.QUEUED, created_at__lt=now - REQUEUE_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for pk in queued:
+        run_import.delay(pk)
+    return len(queued)

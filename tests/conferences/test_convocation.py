@@ -54,8 +54,7 @@ class TestNotice:
     def test_thursday_council_with_5_jours_francs_last_sending_previous_friday(self, epci):
         council, _ = _council_with_members(epci)
         session = _session(council, datetime.datetime(2026, 12, 10, 18, 0, tzinfo=PARIS))
-        check = conv.notice_check(
-            session, now=datetime.datetime(2026, 12, 4, 23, 59, tzinfo=PARIS))
+        check = conv.notice_check(session, now=datetime.datetime(2026, 12, 4, 23, 59, tzinfo=PARIS))
         assert check.last_sending_day == datetime.date(2026, 12, 4)  # the previous Friday
         assert check.on_time
         late = conv.notice_check(session, now=datetime.datetime(2026, 12, 5, 0, 1, tzinfo=PARIS))
@@ -76,8 +75,13 @@ class TestNotice:
         session = _session(council, timezone.now() + datetime.timedelta(days=3))
         with pytest.raises(ValidationError):
             conv.convene_session(actor=secretariat, session=session, emergency=True)
-        session, sent = run_on_commit(conv.convene_session, actor=secretariat, session=session,
-                                      emergency=True, emergency_reason="Subvention à voter")
+        session, sent = run_on_commit(
+            conv.convene_session,
+            actor=secretariat,
+            session=session,
+            emergency=True,
+            emergency_reason="Subvention à voter",
+        )
         assert sent and session.emergency
         assert "URGENCE : Subvention à voter" in mail.outbox[0].body
 
@@ -86,8 +90,9 @@ class TestNotice:
         MembershipFactory(body=group)
         session = _session(group, timezone.now() + datetime.timedelta(days=2))
         with pytest.raises(ValidationError, match="ne prévoit pas de convocation en urgence"):
-            conv.convene_session(actor=secretariat, session=session, emergency=True,
-                                 emergency_reason="x")
+            conv.convene_session(
+                actor=secretariat, session=session, emergency=True, emergency_reason="x"
+            )
 
     def test_empty_agenda_is_refused(self, epci, secretariat):
         council, _ = _council_with_members(epci)
@@ -101,13 +106,15 @@ class TestRecipients:
         council, members = _council_with_members(epci, n=2)
         small = CommuneFactory(epci=epci, population=300)
         titular = MembershipFactory(body=council, commune=small)
-        substitute = MembershipFactory(body=council, commune=small,
-                                       role=Membership.Role.SUBSTITUTE, substitute_for=titular)
+        substitute = MembershipFactory(
+            body=council, commune=small, role=Membership.Role.SUBSTITUTE, substitute_for=titular
+        )
         councillor = PersonFactory(epci=epci)
         MandateFactory(person=councillor, commune=small, kind=Mandate.Kind.MUNICIPAL_COUNCILLOR)
         # A municipal councillor who also sits on the council gets the member convocation only.
-        MandateFactory(person=members[0].person, commune=small,
-                       kind=Mandate.Kind.MUNICIPAL_COUNCILLOR)
+        MandateFactory(
+            person=members[0].person, commune=small, kind=Mandate.Kind.MUNICIPAL_COUNCILLOR
+        )
         ended = MembershipFactory(body=council, end_date=datetime.date(2021, 1, 1))
         session = _session(council, timezone.now() + datetime.timedelta(days=15))
         kinds = {person.pk: kind for person, _, kind in conv.recipients(session)}
@@ -127,13 +134,15 @@ class TestRecipients:
 
 
 class TestSending:
-    def test_each_recipient_gets_one_mail_with_agenda_link_and_ics(self, epci, secretariat,
-                                                                   run_on_commit):
+    def test_each_recipient_gets_one_mail_with_agenda_link_and_ics(
+        self, epci, secretariat, run_on_commit
+    ):
         council, members = _council_with_members(epci, n=3)
         session = _session(council, timezone.now() + datetime.timedelta(days=15))
         run_on_commit(conv.convene_session, actor=secretariat, session=session)
         assert sorted(m.to[0].split("<")[-1].rstrip(">") for m in mail.outbox) == sorted(
-            m.person.email for m in members)
+            m.person.email for m in members
+        )
         message = mail.outbox[0]
         assert message.subject.startswith("Convocation — Conseil — ")
         assert "1. Budget primitif" in message.body
@@ -143,8 +152,9 @@ class TestSending:
         assert filename == "seance.ics" and mimetype.startswith("text/calendar")
         assert "BEGIN:VEVENT" in content and f"seance-{session.pk}@interco" in content
 
-    def test_convening_twice_or_rerunning_tasks_sends_no_second_copy(self, epci, secretariat,
-                                                                     run_on_commit):
+    def test_convening_twice_or_rerunning_tasks_sends_no_second_copy(
+        self, epci, secretariat, run_on_commit
+    ):
         council, _ = _council_with_members(epci, n=3)
         session = _session(council, timezone.now() + datetime.timedelta(days=15))
         run_on_commit(conv.convene_session, actor=secretariat, session=session)
@@ -156,8 +166,9 @@ class TestSending:
         assert len(mail.outbox) == 3
         assert Convocation.objects.count() == 3
 
-    def test_worker_killed_mid_way_then_sweep_sends_the_rest_once(self, epci, secretariat,
-                                                                  monkeypatch):
+    def test_worker_killed_mid_way_then_sweep_sends_the_rest_once(
+        self, epci, secretariat, monkeypatch
+    ):
         council, _ = _council_with_members(epci, n=4)
         session = _session(council, timezone.now() + datetime.timedelta(days=15))
         conv.convene_session(actor=secretariat, session=session)  # on_commit not run: no broker
@@ -169,20 +180,24 @@ class TestSending:
 
         assert claim_message(ids[2])
         OutboundMessage.objects.filter(pk=ids[2]).update(
-            claimed_at=timezone.now() - CLAIM_LEASE - datetime.timedelta(seconds=1))
+            claimed_at=timezone.now() - CLAIM_LEASE - datetime.timedelta(seconds=1)
+        )
         assert core_tasks.requeue_unsent_messages() == 2
         assert core_tasks.requeue_unsent_messages() == 0
-        assert sorted(m.to[0] for m in mail.outbox) == sorted(
-            set(m.to[0] for m in mail.outbox))
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(set(m.to[0] for m in mail.outbox))
         assert len(mail.outbox) == 4
 
-    def test_agenda_change_after_convening_sends_one_update(self, epci, secretariat,
-                                                            run_on_commit):
+    def test_agenda_change_after_convening_sends_one_update(self, epci, secretariat, run_on_commit):
         council, _ = _council_with_members(epci, n=2)
         session = _session(council, timezone.now() + datetime.timedelta(days=15))
         run_on_commit(conv.convene_session, actor=secretariat, session=session)
-        run_on_commit(scheduling.add_agenda_item, actor=secretariat, session=session,
-                      title="Motion", kind="deliberation")
+        run_on_commit(
+            scheduling.add_agenda_item,
+            actor=secretariat,
+            session=session,
+            title="Motion",
+            kind="deliberation",
+        )
         subjects = [m.subject for m in mail.outbox]
         assert sum(s.startswith("Modification de la convocation") for s in subjects) == 2
         assert "2. Motion" in mail.outbox[-1].body
@@ -193,30 +208,42 @@ class TestSending:
         council, _ = _council_with_members(epci, n=1)
         session = _session(council, timezone.now() + datetime.timedelta(days=15))
         run_on_commit(conv.convene_session, actor=secretariat, session=session)
-        run_on_commit(scheduling.update_session, actor=secretariat, session=session,
-                      starts_at=session.starts_at + datetime.timedelta(days=1))
-        run_on_commit(scheduling.update_session, actor=secretariat, session=session,
-                      title="Titre interne")  # not a notified field
-        run_on_commit(conv.cancel_session, actor=secretariat, session=session,
-                      reason="Faute de dossiers")
+        run_on_commit(
+            scheduling.update_session,
+            actor=secretariat,
+            session=session,
+            starts_at=session.starts_at + datetime.timedelta(days=1),
+        )
+        run_on_commit(
+            scheduling.update_session, actor=secretariat, session=session, title="Titre interne"
+        )  # not a notified field
+        run_on_commit(
+            conv.cancel_session, actor=secretariat, session=session, reason="Faute de dossiers"
+        )
         assert [m.subject.split(" — ")[0] for m in mail.outbox] == [
-            "Convocation", "Modification de la convocation", "Annulation"]
+            "Convocation",
+            "Modification de la convocation",
+            "Annulation",
+        ]
         assert "method=CANCEL" in mail.outbox[-1].attachments[0][2]
 
-    def test_postponed_session_is_convened_again_on_notice(self, epci, secretariat,
-                                                           run_on_commit):
+    def test_postponed_session_is_convened_again_on_notice(self, epci, secretariat, run_on_commit):
         council, _ = _council_with_members(epci, n=1)
         session = _session(council, timezone.now() + datetime.timedelta(days=15))
         run_on_commit(conv.convene_session, actor=secretariat, session=session)
-        run_on_commit(conv.postpone_session, actor=secretariat, session=session,
-                      reason="Salle indisponible")
+        run_on_commit(
+            conv.postpone_session, actor=secretariat, session=session, reason="Salle indisponible"
+        )
         session.refresh_from_db()
         session.starts_at = timezone.now() + datetime.timedelta(days=30)
         session.save()
         _, sent = run_on_commit(conv.convene_session, actor=secretariat, session=session)
         assert sent
         assert [m.subject.split(" — ")[0] for m in mail.outbox] == [
-            "Convocation", "Report", "Convocation"]
+            "Convocation",
+            "Report",
+            "Convocation",
+        ]
 
 
 class TestReceiptsAndReminders:
@@ -235,14 +262,14 @@ class TestReceiptsAndReminders:
         assert convocation.acknowledged_at == first
         assert client.get("/seances/convocation/inconnu/").status_code == 404
 
-    def test_reminder_once_to_members_who_have_not_answered(self, epci, secretariat,
-                                                            run_on_commit):
+    def test_reminder_once_to_members_who_have_not_answered(self, epci, secretariat, run_on_commit):
         council, members = _council_with_members(epci, n=3)
         session = _session(council, timezone.now() + datetime.timedelta(days=15))
         run_on_commit(conv.convene_session, actor=secretariat, session=session)
         ReplyFactory(session=session, person=members[0].person)
         Session.objects.filter(pk=session.pk).update(
-            starts_at=timezone.now() + datetime.timedelta(hours=20))
+            starts_at=timezone.now() + datetime.timedelta(hours=20)
+        )
         mail.outbox.clear()
         assert run_on_commit(conv.send_due_reminders) == 2
         assert run_on_commit(conv.send_due_reminders) == 0

@@ -54,16 +54,23 @@ class TestSessionDetail:
         assert response.status_code == 302
 
     def test_secretariat_sees_last_legal_sending_day(self, client, epci, secretariat):
-        session = _session_with(epci, items=1, members=1, kind=BodyKind.COUNCIL, draft=True,
-                                starts_at=timezone.now() + datetime.timedelta(days=30))
+        session = _session_with(
+            epci,
+            items=1,
+            members=1,
+            kind=BodyKind.COUNCIL,
+            draft=True,
+            starts_at=timezone.now() + datetime.timedelta(days=30),
+        )
         client.force_login(secretariat)
         page = client.get(reverse("session_detail", args=[session.pk])).content.decode()
         assert "Dernier jour d'envoi légal" in page
         assert "Envoyer la convocation" in page
 
     @pytest.mark.parametrize("items,members", [(3, 5), (20, 40)])
-    def test_query_count_is_constant(self, client, epci, elected, items, members,
-                                     django_assert_num_queries):
+    def test_query_count_is_constant(
+        self, client, epci, elected, items, members, django_assert_num_queries
+    ):
         session = _session_with(epci, items=items, members=members)
         MembershipFactory(body=session.body, person=elected.person)
         client.force_login(elected)
@@ -91,18 +98,28 @@ class TestSecretariatPages:
         MembershipFactory(body=council)
         client.force_login(secretariat)
         starts = (timezone.localtime() + datetime.timedelta(days=20)).strftime("%Y-%m-%dT18:00")
-        response = client.post(reverse("session_create"), {
-            "body": council.pk, "starts_at": starts, "mode": "in_person",
-            "address": "Salle du conseil"})
+        response = client.post(
+            reverse("session_create"),
+            {
+                "body": council.pk,
+                "starts_at": starts,
+                "mode": "in_person",
+                "address": "Salle du conseil",
+            },
+        )
         session = Session.objects.get()
         assert response["Location"] == reverse("session_agenda", args=[session.pk])
         for title in ("Premier", "Second"):
-            client.post(reverse("session_agenda", args=[session.pk]), {
-                "item-title": title, "item-kind": "deliberation"})
+            client.post(
+                reverse("session_agenda", args=[session.pk]),
+                {"item-title": title, "item-kind": "deliberation"},
+            )
         second = AgendaItem.objects.get(title="Second")
         client.post(reverse("item_move", args=[second.pk]), {"direction": "up"})
         assert list(session.items.order_by("position").values_list("title", flat=True)) == [
-            "Second", "Premier"]
+            "Second",
+            "Premier",
+        ]
         response = client.post(reverse("session_convene", args=[session.pk]), {}, follow=True)
         assert "Convocation envoyée" in response.content.decode()
         response = client.post(reverse("session_convene", args=[session.pk]), {}, follow=True)
@@ -112,28 +129,44 @@ class TestSecretariatPages:
     def test_form_error_keeps_input(self, client, epci, secretariat):
         council = BodyFactory(epci=epci, kind=BodyKind.COUNCIL)
         client.force_login(secretariat)
-        response = client.post(reverse("session_create"), {
-            "body": council.pk, "starts_at": "2020-01-01T18:00", "mode": "in_person",
-            "address": "Salle gardée"})
+        response = client.post(
+            reverse("session_create"),
+            {
+                "body": council.pk,
+                "starts_at": "2020-01-01T18:00",
+                "mode": "in_person",
+                "address": "Salle gardée",
+            },
+        )
         assert response.status_code == 200
         page = response.content.decode()
         assert "La séance doit avoir lieu dans le futur." in page
         assert 'value="Salle gardée"' in page
 
     def test_late_convocation_refused_with_message(self, client, epci, secretariat):
-        session = _session_with(epci, items=1, members=1, kind=BodyKind.COUNCIL, draft=True,
-                                starts_at=timezone.now() + datetime.timedelta(days=2))
+        session = _session_with(
+            epci,
+            items=1,
+            members=1,
+            kind=BodyKind.COUNCIL,
+            draft=True,
+            starts_at=timezone.now() + datetime.timedelta(days=2),
+        )
         client.force_login(secretariat)
         response = client.post(reverse("session_convene", args=[session.pk]), follow=True)
         assert "5 jours francs est dépassé" in response.content.decode()
         assert Session.objects.get(pk=session.pk).status == Session.Status.DRAFT
 
-    @pytest.mark.parametrize("upload,message", [
-        (SimpleUploadedFile("note.pdf", b"MZ\x90\x00 not a pdf"), "pas un PDF"),
-        (SimpleUploadedFile("vide.pdf", b""), "Le fichier"),
-    ])
-    def test_bad_document_refused_and_nothing_lost(self, client, epci, secretariat, upload,
-                                                   message):
+    @pytest.mark.parametrize(
+        "upload,message",
+        [
+            (SimpleUploadedFile("note.pdf", b"MZ\x90\x00 not a pdf"), "pas un PDF"),
+            (SimpleUploadedFile("vide.pdf", b""), "Le fichier"),
+        ],
+    )
+    def test_bad_document_refused_and_nothing_lost(
+        self, client, epci, secretariat, upload, message
+    ):
         session = _session_with(epci, items=1, members=1, draft=True)
         item = session.items.get()
         before = AgendaDocument.objects.count()
@@ -149,16 +182,20 @@ class TestSecretariatPages:
         session = _session_with(epci, items=1, members=1, draft=True)
         item = session.items.get()
         client.force_login(secretariat)
-        response = client.post(reverse("item_upload", args=[item.pk]),
-                               {"file": SimpleUploadedFile("gros.pdf", b"%PDF-1.4" + b"x" * 50)})
+        response = client.post(
+            reverse("item_upload", args=[item.pk]),
+            {"file": SimpleUploadedFile("gros.pdf", b"%PDF-1.4" + b"x" * 50)},
+        )
         assert "la taille maximale" in response.content.decode()
 
     def test_good_document_with_path_in_name_is_stored_safely(self, client, epci, secretariat):
         session = _session_with(epci, items=1, members=1, draft=True)
         item = session.items.get()
         client.force_login(secretariat)
-        client.post(reverse("item_upload", args=[item.pk]), {
-            "file": SimpleUploadedFile("../../etc/note de synthèse.pdf", b"%PDF-1.4\n%%EOF")})
+        client.post(
+            reverse("item_upload", args=[item.pk]),
+            {"file": SimpleUploadedFile("../../etc/note de synthèse.pdf", b"%PDF-1.4\n%%EOF")},
+        )
         document = item.documents.order_by("-pk").first()
         assert document.name == "note-de-synthèse.pdf"
         assert ".." not in document.file.name
@@ -176,12 +213,12 @@ class TestSecretariatPages:
         assert client.get(reverse("document_download", args=[document.pk])).status_code == 404
 
     @pytest.mark.parametrize("members", [3, 30])
-    def test_recipients_query_count(self, client, epci, secretariat, members,
-                                    django_assert_num_queries):
+    def test_recipients_query_count(
+        self, client, epci, secretariat, members, django_assert_num_queries
+    ):
         from conferences.services.convocation import convene_session
 
-        session = _session_with(epci, items=1, members=members, kind=BodyKind.COUNCIL,
-                                draft=True)
+        session = _session_with(epci, items=1, members=members, kind=BodyKind.COUNCIL, draft=True)
         convene_session(actor=secretariat, session=session)
         client.force_login(secretariat)
         # session, user, totp, session, convocations, replies, outbox rows, epci (header)

@@ -520,3 +520,38 @@ def test_command_reports_progress_every_500_rows(m2a, tmp_path):
     assert "500 lignes lues sur 1200" in output
     assert "1000 lignes lues sur 1200" in output
     assert "ignorées : 1200" in output
+
+
+@pytest.mark.django_db
+def test_sweep_requeues_lost_runs_and_closes_abandoned_ones(epci, monkeypatch):
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from governance.importers import services as import_services
+    from governance.models import ImportRun
+
+    queued_ids = []
+    monkeypatch.setattr("governance.tasks.run_import.delay", queued_ids.append)
+    old = timezone.now() - datetime.timedelta(hours=3)
+    lost = ImportRun.objects.create(
+        epci=epci, original_name="a.csv", created_at=old, file=ContentFile(b"x", name="a.csv")
+    )
+    abandoned = ImportRun.objects.create(
+        epci=epci,
+        original_name="b.csv",
+        created_at=old,
+        status=ImportRun.Status.RUNNING,
+        file=ContentFile(b"x", name="b.csv"),
+    )
+    fresh = ImportRun.objects.create(
+        epci=epci, original_name="c.csv", file=ContentFile(b"x", name="c.csv")
+    )
+    assert import_services.sweep_stuck_import_runs() == 1
+    assert queued_ids == [lost.pk]
+    abandoned.refresh_from_db()
+    assert abandoned.status == ImportRun.Status.REJECTED
+    assert "interrompu" in abandoned.error
+    fresh.refresh_from_db()
+    assert fresh.status == ImportRun.Status.QUEUED

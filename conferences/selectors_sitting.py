@@ -1,0 +1,459 @@
+"""Reads for replies, proxies, attendance, quorum and votes. Each function runs a fixed number of
+queries whatever the number of members or items; the rules themselves are in conferences.quorum
+and conferences.votes (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from conferences import perms, quorum
+from conferences.models import AgendaItem, AttendanceEvent, Ballot, Proxy, Reply, Session
+from governance import legal_calendar
+from governance.models import Membership, Person
+
+# Sessions that do not count among the "consecutive sessions" a proxy covers: a draft has not
+# been convened (it may never be), a cancelled one never took place.
+NOT_A_SITTING = (Session.Status.DRAFT, Session.Status.CANCELLED)
+
+
+def session_day(session: Session):
+    return legal_calendar.legal_day_of(session.starts_at)
+
+
+# --- Seats and who sits ---------------------------------------------------------------------------
+
+
+@dataclass
+class SeatRow:
+    """One seat in office with its titular member, the suppléant if any, and their answers."""
+
+    membership: Membership
+    substitute: Membership | None = None
+    reply: Reply | None = None
+    substitute_reply: Reply | None = None
+
+    @property
+    def person(self) -> Person:
+        return self.membership.person
+
+    @property
+    def substitute_sits(self) -> bool:
+        """L5211-6: the suppléant sits when the titular is absent *and has said so*. An answer
+        "absent with proxy" keeps the seat with the titular (represented by the proxy)."""
+        return (
+            self.substitute is not None
+            and self.reply is not None
+            and self.reply.answer == Reply.Answer.ABSENT
+        )
+
+    @property
+    def sitter(self) -> Person:
+        return self.substitute.person if self.substitute_sits else self.membership.person
+
+    def as_seat(self) -> quorum.Seat:
+        return quorum.Seat(
+            member_id=self.membership.person_id,
+            substitute_id=self.substitute.person_id if self.substitute_sits else None,
+        )
+
+
+def seat_memberships(session: Session) -> list[Membership]:
+    """Current titular and substitute memberships of the session's body on the session's day
+    (1 query), ordered by name."""
+    return list(
+        Membership.objects.current(session_day(session))
+        .filter(body_id=session.body_id)
+        .filter(Q(role__in=Membership.VOTING_ROLES) | Q(role=Membership.Role.SUBSTITUTE))
+        .select_related("person", "commune")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def current_replies(session: Session) -> dict[int, Reply]:
+    """The current answer of everyone, by person id (1 query)."""
+    replies = Reply.objects.filter(session=session, is_current=True).select_related("proxy_holder")
+    return {r.person_id: r for r in replies}
+
+
+def who_sits(session: Session, *, replies: dict[int, Reply] | None = None) -> list[SeatRow]:
+    """Every seat of the body at this session, and who sits in it (2 queries): the titular
+    member, or their suppléant when the titular answered "absent" (L5211-6)."""
+    memberships = seat_memberships(session)
+    if replies is None:
+        replies = current_replies(session)
+    rows: dict[int, SeatRow] = {}
+    for m in memberships:
+        if m.role != Membership.Role.SUBSTITUTE:
+            rows[m.pk] = SeatRow(membership=m, reply=replies.get(m.person_id))
+    for m in memberships:
+        if m.role == Membership.Role.SUBSTITUTE and m.substitute_for_id in rows:
+            row = rows[m.substitute_for_id]
+            if row.substitute is None:
+                row.substitute = m
+                row.substitute_reply = replies.get(m.person_id)
+    return list(rows.values())
+
+
+def answering_membership(session: Session, person_id: int) -> Membership | None:
+    """The membership by which a person may answer this session's convocation: a seat in office
+    or the suppléant of one (1 query). Staff and guests do not answer."""
+    return (
+        Membership.objects.current(session_day(session))
+        .filter(body_id=session.body_id, person_id=person_id)
+        .filter(
+            Q(role__in=Membership.VOTING_ROLES)
+            | Q(role=Membership.Role.SUBSTITUTE, substitute_for__isnull=False)
+        )
+        .order_by("role", "pk")
+        .first()
+    )
+
+
+def can_reply(user, session: Session) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.person_id
+        and answering_membership(session, user.person_id) is not None
+    )
+
+
+# --- Proxies in force -----------------------------------------------------------------------------
+
+
+def covered_session_ids(session: Session) -> list[int]:
+    """The session and the sittings of the same body just before it, most recent first: a proxy
+    given at the n-th of them (0 = this one) covers this session when its session_count > n
+    (L2121-20: valid for at most three consecutive sessions). 1 query."""
+    earlier = (
+        Session.objects.filter(body_id=session.body_id)
+        .exclude(status__in=NOT_A_SITTING)
+        .exclude(pk=session.pk)
+        .filter(
+            Q(starts_at__lt=session.starts_at) | Q(starts_at=session.starts_at, pk__lt=session.pk)
+        )
+        .order_by("-starts_at", "-pk")
+        .values_list("pk", flat=True)[: Proxy.MAX_SESSIONS - 1]
+    )
+    return [session.pk, *earlier]
+
+
+def standing_proxies(session: Session) -> list[Proxy]:
+    """Proxies given at this session or at one of the two sittings before it that still cover it,
+    most recent first (2 queries)."""
+    ids = covered_session_ids(session)
+    proxies = Proxy.objects.filter(
+        body_id=session.body_id, first_session_id__in=ids, revoked_at__isnull=True
+    ).order_by("-created_at", "-pk")
+    return [p for p in proxies if ids.index(p.first_session_id) < p.session_count]
+
+
+def proxies_in_force(
+    session: Session,
+    *,
+    replies: dict[int, Reply] | None = None,
+    standing: list[Proxy] | None = None,
+) -> dict[int, int]:
+    """giver id -> holder id for this session (2 or 3 queries).
+
+    A current "proxy" answer decides; a member who has not answered is still represented by a
+    proxy given at one of the two previous sittings for several sessions; any other current
+    answer (present, absent) overrides a standing proxy for this session only.
+    """
+    if replies is None:
+        replies = current_replies(session)
+    in_force = {
+        r.person_id: r.proxy_holder_id
+        for r in replies.values()
+        if r.answer == Reply.Answer.PROXY and r.proxy_holder_id
+    }
+    if standing is None:
+        standing = standing_proxies(session)
+    for proxy in standing:
+        if proxy.giver_id not in replies and proxy.giver_id not in in_force:
+            in_force[proxy.giver_id] = proxy.holder_id
+    return in_force
+
+
+# --- Attendance and quorum ------------------------------------------------------------------------
+
+
+def session_items(session: Session) -> list[AgendaItem]:
+    """Agenda items in order, with their recusals and vote (2 queries)."""
+    return list(
+        AgendaItem.objects.filter(session=session)
+        .select_related("vote")
+        .prefetch_related("recusals")
+        .order_by("position", "pk")
+    )
+
+
+def movements(session: Session) -> list[AttendanceEvent]:
+    """Arrivals and departures in the order they were recorded (1 query)."""
+    return list(
+        AttendanceEvent.objects.filter(session=session)
+        .select_related("person", "from_item")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def to_movements(items: list[AgendaItem], events: list[AttendanceEvent]) -> list[quorum.Movement]:
+    index = {item.pk: i for i, item in enumerate(items)}
+    return [
+        quorum.Movement(
+            person_id=e.person_id, kind=e.kind, item_index=index[e.from_item_id], order=n
+        )
+        for n, e in enumerate(events)
+        if e.from_item_id in index
+    ]
+
+
+@dataclass
+class Sitting:
+    """Everything known about a session in progress: seats, answers, proxies in force,
+    arrivals and departures, who is in the room and the quorum at each item."""
+
+    session: Session
+    items: list[AgendaItem]
+    seats: list[SeatRow]
+    replies: dict[int, Reply]
+    proxies: dict[int, int]
+    events: list[AttendanceEvent]
+    presence: list[frozenset[int]]
+    quorums: list[quorum.ItemQuorum]
+    people: dict[int, Person] = field(default_factory=dict)
+
+    def _position(self, item: AgendaItem) -> int:
+        return next(i for i, it in enumerate(self.items) if it.pk == item.pk)
+
+    def quorum_at(self, item: AgendaItem) -> quorum.ItemQuorum:
+        return self.quorums[self._position(item)]
+
+    def presence_at(self, item: AgendaItem) -> frozenset[int]:
+        return self.presence[self._position(item)]
+
+    def voters_at(self, item: AgendaItem) -> list[tuple[Person, Person | None]]:
+        """Who may vote at the item, as (voter, proxy holder) pairs. Each member sitting votes
+        for themself (holder None); a holder sitting at the item also votes for the member who
+        gave them a proxy, unless that member is in the room or withdrew from the item
+        (L2121-20)."""
+        sitting = self.quorum_at(item).sitting
+        present = self.presence_at(item)
+        recused = {r.person_id for r in item.recusals.all()}
+        voters: list[tuple[Person, Person | None]] = [
+            (self.people[pid], None) for pid in sorted(sitting, key=self._sort_key)
+        ]
+        for giver_id in sorted(self.proxies, key=self._sort_key):
+            holder_id = self.proxies[giver_id]
+            if (
+                holder_id in sitting
+                and giver_id in self.people
+                and giver_id not in present
+                and giver_id not in recused
+            ):
+                voters.append((self.people[giver_id], self.people[holder_id]))
+        return voters
+
+    def _sort_key(self, person_id: int):
+        person = self.people.get(person_id)
+        return (person.last_name, person.first_name, person_id) if person else ("", "", person_id)
+
+    def movements_of(self, person_id: int) -> list[AttendanceEvent]:
+        return [e for e in self.events if e.person_id == person_id]
+
+    @property
+    def quorum_failed(self) -> bool:
+        return any(not q.reached for q in self.quorums)
+
+
+def sitting(session: Session) -> Sitting:
+    """Seats, answers, proxies, arrivals and departures, and the quorum at every item of a
+    session (8 queries, whatever the number of members and items). `session.body` must be
+    loaded."""
+    replies = current_replies(session)
+    seats = who_sits(session, replies=replies)
+    items = session_items(session)
+    events = movements(session)
+    moves = to_movements(items, events)
+    recusals = {item.pk: frozenset(r.person_id for r in item.recusals.all()) for item in items}
+    quorums = quorum.item_quorums(
+        rule=session.body.quorum_rule,
+        seats=[row.as_seat() for row in seats],
+        item_ids=[item.pk for item in items],
+        movements=moves,
+        recusals=recusals,
+        second_convocation=session.origin == Session.Origin.SECOND_CONVOCATION,
+    )
+    people: dict[int, Person] = {}
+    for row in seats:
+        people[row.membership.person_id] = row.membership.person
+        if row.substitute is not None:
+            people[row.substitute.person_id] = row.substitute.person
+    return Sitting(
+        session=session,
+        items=items,
+        seats=seats,
+        replies=replies,
+        proxies=proxies_in_force(session, replies=replies),
+        events=events,
+        presence=quorum.presence_by_item(len(items), moves),
+        quorums=quorums,
+        people=people,
+    )
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+def session_for_sitting(user, pk: int) -> Session:
+    """A session within the user's scope (404 outside it), with its body (1 query)."""
+    return get_object_or_404(
+        perms.sessions_for(user).select_related("body__epci", "place_commune", "chair"), pk=pk
+    )
+
+
+def item_for_vote(user, pk: int) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.filter(session__in=perms.sessions_for(user)).select_related(
+            "session__body__epci", "session__chair", "vote"
+        ),
+        pk=pk,
+    )
+
+
+@dataclass
+class ReplyPage:
+    membership: Membership
+    current: Reply | None
+    history: list[Reply]
+    colleagues: list[Person]
+    standing: Proxy | None
+    standing_holder: Person | None
+    held_for: list[Person]
+
+
+def reply_page(session: Session, person_id: int, membership: Membership) -> ReplyPage:
+    """The member's answer and its history, the colleagues they may give a proxy to, a proxy
+    still covering this session, and the proxies they hold (5 or 6 queries)."""
+    history = list(
+        Reply.objects.filter(session=session, person_id=person_id)
+        .select_related("proxy_holder", "answered_by")
+        .order_by("-answered_at", "-pk")
+    )
+    current = next((r for r in history if r.is_current), None)
+    colleagues = list(
+        Person.objects.filter(
+            memberships__in=Membership.objects.current(session_day(session)).filter(
+                body_id=session.body_id, role__in=Membership.VOTING_ROLES
+            )
+        )
+        .exclude(pk=person_id)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+    all_standing = standing_proxies(session)
+    standing = next((p for p in all_standing if p.giver_id == person_id), None)
+    in_force = proxies_in_force(session, standing=all_standing)
+    givers = [giver for giver, holder in in_force.items() if holder == person_id]
+    held_for = (
+        list(Person.objects.filter(pk__in=givers).order_by("last_name", "first_name", "pk"))
+        if givers
+        else []
+    )
+    standing_holder = None
+    if standing is not None:
+        standing_holder = next((c for c in colleagues if c.pk == standing.holder_id), None)
+    return ReplyPage(
+        membership=membership,
+        current=current,
+        history=history,
+        colleagues=colleagues,
+        standing=standing,
+        standing_holder=standing_holder,
+        held_for=held_for,
+    )
+
+
+def ballots_of(item: AgendaItem) -> list[Ballot]:
+    if not hasattr(item, "vote"):
+        return []
+    return list(
+        Ballot.objects.filter(vote=item.vote)
+        .select_related("person", "cast_by")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def second_convocation_of(session: Session) -> Session | None:
+    return (
+        Session.objects.filter(first_session=session)
+        .exclude(status=Session.Status.CANCELLED)
+        .order_by("pk")
+        .first()
+    )
+
+
+# --- Attendance board -----------------------------------------------------------------------------
+
+
+@dataclass
+class BoardRow:
+    """One line of the attendance board: a titular member, or the suppléant of one."""
+
+    person: Person
+    seat: SeatRow
+    is_substitute: bool
+    reply: Reply | None
+    holder: Person | None
+    presence: str
+    movements: list[AttendanceEvent]
+
+    @property
+    def sits(self) -> bool:
+        return self.seat.substitute_sits if self.is_substitute else True
+
+
+def _ranges(positions: list[int]) -> str:
+    """[1, 2, 3, 5] -> "1 à 3, 5"."""
+    parts, start, previous = [], None, None
+    for p in [*positions, None]:
+        if start is None:
+            start = previous = p
+        elif p is not None and p == previous + 1:
+            previous = p
+        else:
+            parts.append(str(start) if start == previous else f"{start} à {previous}")
+            start = previous = p
+    return ", ".join(parts)
+
+
+def board_rows(state: Sitting) -> list[BoardRow]:
+    positions: dict[int, list[int]] = {}
+    for item, present in zip(state.items, state.presence, strict=True):
+        for pid in present:
+            positions.setdefault(pid, []).append(item.position)
+    moves: dict[int, list[AttendanceEvent]] = {}
+    for event in state.events:
+        moves.setdefault(event.person_id, []).append(event)
+
+    def row(membership: Membership, seat: SeatRow, is_substitute: bool) -> BoardRow:
+        pid = membership.person_id
+        holder_id = state.proxies.get(pid)
+        return BoardRow(
+            person=membership.person,
+            seat=seat,
+            is_substitute=is_substitute,
+            reply=state.replies.get(pid),
+            holder=state.people.get(holder_id) if holder_id else None,
+            presence=_ranges(positions.get(pid, [])),
+            movements=moves.get(pid, []),
+        )
+
+    rows = []
+    for seat in state.seats:
+        rows.append(row(seat.membership, seat, False))
+        if seat.substitute is not None:
+            rows.append(row(seat.substitute, seat, True))
+    return rows
