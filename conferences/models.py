@@ -51,34 +51,57 @@ class Session(models.Model):
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="sessions")
     title = models.CharField("intitulé", max_length=200, blank=True)
     starts_at = models.DateTimeField("date et heure")
-    place_commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="hosted_sessions",
-                                      verbose_name="commune d'accueil")
+    place_commune = models.ForeignKey(
+        Commune,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_sessions",
+        verbose_name="commune d'accueil",
+    )
     address = models.CharField("adresse", max_length=300, blank=True)
     video_url = models.URLField("lien de visioconférence", blank=True)
-    mode = models.CharField("modalité", max_length=10, choices=Mode.choices,
-                            default=Mode.IN_PERSON)
-    origin = models.CharField("origine", max_length=15, choices=Origin.choices,
-                              default=Origin.PRESIDENT)
-    status = models.CharField("statut", max_length=10, choices=Status.choices,
-                              default=Status.DRAFT)
+    mode = models.CharField("modalité", max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    origin = models.CharField(
+        "origine", max_length=15, choices=Origin.choices, default=Origin.PRESIDENT
+    )
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.DRAFT)
     emergency = models.BooleanField("urgence", default=False)
     emergency_reason = models.TextField("motif de l'urgence", blank=True)
-    first_session = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="second_convocations",
-                                      verbose_name="première séance (sans quorum)")
-    mayors_request = models.ForeignKey("MayorsRequest", on_delete=models.SET_NULL, null=True,
-                                       blank=True, related_name="sessions")
-    chair = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="chaired_sessions", verbose_name="présidence")
-    secretary = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name="secrétaire de séance")
+    first_session = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="second_convocations",
+        verbose_name="première séance (sans quorum)",
+    )
+    mayors_request = models.ForeignKey(
+        "MayorsRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    chair = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chaired_sessions",
+        verbose_name="présidence",
+    )
+    secretary = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="secrétaire de séance",
+    )
     # Incremented by every change sent to the members after convening (agenda, date, place):
     # each version of the convocation is a distinct message in the outbox.
     version = models.PositiveSmallIntegerField(default=0)
     convened_at = models.DateTimeField("convoquée le", null=True, blank=True)
-    convened_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    convened_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = SessionQuerySet.as_manager()
@@ -117,10 +140,17 @@ class AgendaItem(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField("rang")
     title = models.CharField("intitulé", max_length=300)
-    rapporteur = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name="rapporteur")
-    kind = models.CharField("nature", max_length=15, choices=Kind.choices,
-                            default=Kind.DELIBERATION)
+    rapporteur = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="rapporteur",
+    )
+    kind = models.CharField(
+        "nature", max_length=15, choices=Kind.choices, default=Kind.DELIBERATION
+    )
     summary_note = models.TextField("note explicative de synthèse", blank=True)
     # Opinion items record the opinion given (conférence des maires).
     opinion = models.TextField("avis rendu", blank=True)
@@ -166,8 +196,9 @@ class Convocation(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="convocations")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="convocations")
-    membership = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MEMBER)
     email = models.EmailField()
     token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
@@ -197,8 +228,10 @@ class Proxy(models.Model):
     holder = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="proxies_held")
     first_session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
     session_count = models.PositiveSmallIntegerField(
-        "nombre de séances", default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(MAX_SESSIONS)])
+        "nombre de séances",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SESSIONS)],
+    )
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -206,10 +239,13 @@ class Proxy(models.Model):
         verbose_name = "pouvoir"
         ordering = ["-created_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(giver=models.F("holder")),
-                                   name="proxy_not_to_self"),
-            models.CheckConstraint(condition=Q(session_count__gte=1, session_count__lte=3),
-                                   name="proxy_at_most_three_sessions"),
+            models.CheckConstraint(
+                condition=~Q(giver=models.F("holder")), name="proxy_not_to_self"
+            ),
+            models.CheckConstraint(
+                condition=Q(session_count__gte=1, session_count__lte=3),
+                name="proxy_at_most_three_sessions",
+            ),
         ]
 
     def __str__(self):
@@ -229,12 +265,14 @@ class Reply(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="replies")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="replies")
     answer = models.CharField(max_length=10, choices=Answer.choices)
-    proxy = models.ForeignKey(Proxy, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="replies")
+    proxy = models.ForeignKey(
+        Proxy, on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
     # The holder of a proxy, denormalised so that "one proxy per holder and session" is a
     # database constraint (L2121-20: a member may hold only one proxy).
-    proxy_holder = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="+")
+    proxy_holder = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     is_current = models.BooleanField(default=True)
     answered_at = models.DateTimeField(default=timezone.now)
     answered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -243,11 +281,14 @@ class Reply(models.Model):
         verbose_name = "réponse à la convocation"
         ordering = ["session", "person", "-answered_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "person"], condition=Q(is_current=True),
-                                    name="one_current_reply"),
-            models.UniqueConstraint(fields=["session", "proxy_holder"],
-                                    condition=Q(is_current=True, proxy_holder__isnull=False),
-                                    name="one_proxy_per_holder"),
+            models.UniqueConstraint(
+                fields=["session", "person"], condition=Q(is_current=True), name="one_current_reply"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "proxy_holder"],
+                condition=Q(is_current=True, proxy_holder__isnull=False),
+                name="one_proxy_per_holder",
+            ),
             models.CheckConstraint(
                 condition=Q(answer="proxy", proxy_holder__isnull=False)
                 | (~Q(answer="proxy") & Q(proxy_holder__isnull=True)),
@@ -270,8 +311,9 @@ class AttendanceEvent(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    from_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="+",
-                                  verbose_name="à partir du point")
+    from_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="+", verbose_name="à partir du point"
+    )
     by_video = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -309,8 +351,7 @@ class Vote(models.Model):
         REJECTED = "rejected", "Rejeté"
 
     item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="vote")
-    method = models.CharField(max_length=10, choices=Method.choices,
-                              default=Method.SHOW_OF_HANDS)
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.SHOW_OF_HANDS)
     votes_for = models.PositiveIntegerField("pour", default=0)
     votes_against = models.PositiveIntegerField("contre", default=0)
     abstentions = models.PositiveIntegerField("abstentions", default=0)
@@ -341,8 +382,14 @@ class Ballot(models.Model):
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     choice = models.CharField(max_length=12, choices=Choice.choices)
-    cast_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="+", verbose_name="voté par (pouvoir)")
+    cast_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="voté par (pouvoir)",
+    )
 
     class Meta:
         verbose_name = "bulletin"
@@ -382,8 +429,7 @@ class MayorsRequest(models.Model):
 
 
 class MayorsRequestSignature(models.Model):
-    request = models.ForeignKey(MayorsRequest, on_delete=models.CASCADE,
-                                related_name="signatures")
+    request = models.ForeignKey(MayorsRequest, on_delete=models.CASCADE, related_name="signatures")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
     signed_at = models.DateTimeField(default=timezone.now)
@@ -392,7 +438,9 @@ class MayorsRequestSignature(models.Model):
         verbose_name = "signature"
         ordering = ["request", "signed_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "commune"], name="one_signature_per_commune"),
+            models.UniqueConstraint(
+                fields=["request", "commune"], name="one_signature_per_commune"
+            ),
         ]
 
     def __str__(self):

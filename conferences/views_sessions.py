@@ -94,7 +94,7 @@ def session_create(request):
         request.POST or None, initial=initial, bodies=bodies, epci_id=request.user.epci_id
     )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()}
+        data = dict(form.cleaned_data)
         try:
             session = scheduling.create_session(actor=request.user, **data)
         except ValidationError as exc:
