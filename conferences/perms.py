@@ -31,5 +31,8 @@ def sits_on(user, session: Session) -> bool:
     if not user.is_authenticated or not user.person_id:
         return False
     on = session.starts_at.date()
-    return Membership.objects.current(on).filter(body_id=session.body_id,
-                                                 person_id=user.person_id).exists()
+    return (
+        Membership.objects.current(on)
+        .filter(body_id=session.body_id, person_id=user.person_id)
+        .exists()
+    )
