@@ -19,7 +19,7 @@ from conferences.forms import (
     ReasonForm,
     SessionForm,
 )
-from conferences.models import AgendaItem, Session
+from conferences.models import AgendaItem, MayorsRequest, Session
 from conferences.services import convocation, scheduling
 from governance import perms as gov_perms
 
@@ -83,6 +83,14 @@ def session_create(request):
     initial = {}
     body_pk = request.GET.get("instance")
     suggestion = None
+    mayors_request = None
+    request_pk = request.GET.get("demande")
+    if request_pk and request_pk.isdigit():
+        mayors_request = get_object_or_404(
+            MayorsRequest.objects.filter(body__in=bodies, status=MayorsRequest.Status.REACHED),
+            pk=request_pk,
+        )
+        body_pk = str(mayors_request.body_id)
     if body_pk and body_pk.isdigit():
         body = bodies.filter(pk=body_pk).first()
         if body:
@@ -96,7 +104,9 @@ def session_create(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            session = scheduling.create_session(actor=request.user, **data)
+            session = scheduling.create_session(
+                actor=request.user, mayors_request=mayors_request, **data
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

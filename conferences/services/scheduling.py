@@ -57,7 +57,10 @@ def create_session(
     video_url: str = "",
     origin: str = Session.Origin.PRESIDENT,
     chair: Person | None = None,
+    mayors_request=None,
 ) -> Session:
+    """Create a draft session. Created from a mayors' request that reached its threshold, the
+    session is linked to it and the request is marked convened (L5211-11-3)."""
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": "La séance doit avoir lieu dans le futur."})
     if mode != Session.Mode.VIDEO and not (place_commune or address):
@@ -80,6 +83,10 @@ def create_session(
         target=session,
         starts_at=starts_at.isoformat(),
     )
+    if mayors_request is not None:
+        from conferences.services.mayors import mark_request_convened
+
+        mark_request_convened(request=mayors_request, session=session, actor=actor)
     return session
 
 

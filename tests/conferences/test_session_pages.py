@@ -226,3 +226,23 @@ class TestSecretariatPages:
             response = client.get(reverse("session_recipients", args=[session.pk]))
         assert len(response.context["convocations"]) == members
         assert all(c.message is not None for c in response.context["convocations"])
+
+
+def test_session_created_from_a_reached_mayors_request_is_linked(client, epci, secretariat):
+    from conferences.models import MayorsRequest
+    from tests.conferences.factories import MayorsRequestFactory
+
+    conference = BodyFactory(epci=epci, kind=BodyKind.MAYORS_CONFERENCE)
+    request = MayorsRequestFactory(body=conference, status=MayorsRequest.Status.REACHED)
+    client.force_login(secretariat)
+    url = reverse("session_create") + f"?demande={request.pk}"
+    assert client.get(url).status_code == 200
+    starts = (timezone.localtime() + datetime.timedelta(days=20)).strftime("%Y-%m-%dT18:00")
+    client.post(url, {"body": conference.pk, "starts_at": starts, "mode": "video"})
+    session = Session.objects.get()
+    request.refresh_from_db()
+    assert request.status == MayorsRequest.Status.CONVENED
+    assert session.mayors_request_id == request.pk
+    assert session.origin == Session.Origin.MAYORS_REQUEST
+    open_request = MayorsRequestFactory(body=conference)
+    assert client.get(reverse("session_create") + f"?demande={open_request.pk}").status_code == 404
