@@ -1,15 +1,18 @@
 """Answers to convocations and proxies (L2121-20, L5211-6)."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, close_old_connections, connection, transaction
 
 from conferences.models import Proxy, Reply, Session
 from conferences.selectors_sitting import proxies_in_force, who_sits
 from conferences.services import replies
 from conferences.services.replies import record_reply, reply_to_convocation
 from governance.models import AuditEvent, Membership
+from tests.conferences.factories import ReplyFactory
 from tests.conferences.sitting_setup import account, body_with_members, convened, substitute_for
 from tests.factories import MembershipFactory
 
@@ -240,3 +243,45 @@ class TestSubstitute:
         body, people = council
         substitute_for(Membership.objects.get(body=body, person=people[4]))
         assert len(who_sits(convened(body))) == 6
+
+
+class TestRaces:
+    def test_the_database_refuses_two_current_proxies_to_one_holder(self, council):
+        body, people = council
+        session = convened(body)
+        ReplyFactory(session=session, person=people[1], answer=PROXY, proxy_holder=people[3])
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ReplyFactory(session=session, person=people[2], answer=PROXY, proxy_holder=people[3])
+
+    @pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite sérialise les écritures : la course réelle tourne en CI sur PostgreSQL.",
+    )
+    @pytest.mark.django_db(transaction=True)
+    def test_two_simultaneous_proxies_to_one_holder_exactly_one_wins(self, council):
+        body, people = council
+        session = convened(body)
+        users = [account(people[1]), account(people[2])]
+        barrier = threading.Barrier(2)
+        outcomes = []
+
+        def run(i):
+            close_old_connections()
+            try:
+                barrier.wait()
+                reply_to_convocation(
+                    user=users[i], session=session, answer=PROXY, proxy_holder=people[3]
+                )
+                outcomes.append("ok")
+            except ValidationError as exc:
+                outcomes.append(exc.messages[0])
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert sorted(outcomes)[1] == "ok" and "un seul" in sorted(outcomes)[0]
+        assert Reply.objects.filter(session=session, proxy_holder=people[3]).count() == 1
