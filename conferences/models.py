@@ -459,3 +459,33 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Flux de {self.user}"
+
+
+from conferences.models_minutes import (  # noqa: E402  (registers the minutes models)
+    Minutes,
+    MinutesSignature,
+    MinutesVersion,
+    Publication,
+    RenderedDocument,
+)
+
+__all__ = [
+    "AgendaDocument",
+    "AgendaItem",
+    "AttendanceEvent",
+    "Ballot",
+    "CalendarFeed",
+    "Convocation",
+    "MayorsRequest",
+    "MayorsRequestSignature",
+    "Minutes",
+    "MinutesSignature",
+    "MinutesVersion",
+    "Proxy",
+    "Publication",
+    "Recusal",
+    "RenderedDocument",
+    "Reply",
+    "Session",
+    "Vote",
+]
