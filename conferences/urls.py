@@ -21,4 +21,6 @@ urlpatterns = [
     path("", include("conferences.urls_sitting")),
     path("", include("conferences.urls_browse")),
     path("", include("conferences.urls_mayors")),
+    path("", include("conferences.urls_minutes")),
+    path("", include("conferences.urls_pdf")),
 ]

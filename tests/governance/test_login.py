@@ -22,7 +22,7 @@ def test_login_by_email(client, epci):
     user = UserFactory(epci=epci)
     response = _login(client, user.email, "motdepasse-de-test")
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.session["_auth_user_id"] == str(user.pk)
 
 
 def test_failed_attempts_are_limited_even_with_the_right_password_afterwards(client, epci):
@@ -34,11 +34,11 @@ def test_failed_attempts_are_limited_even_with_the_right_password_afterwards(cli
     assert "Too many failed login attempts" in response.content.decode() or (
         "tentatives" in response.content.decode()
     )
-    assert client.get("/").status_code == 302
+    assert "_auth_user_id" not in client.session
 
 
 def test_secretariat_login_asks_for_the_totp_code(client, secretariat):
     response = _login(client, secretariat.email, "motdepasse-de-test")
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_authenticate")
-    assert client.get("/").status_code == 302  # not logged in before the code
+    assert "_auth_user_id" not in client.session  # not logged in before the code

@@ -32,7 +32,6 @@ class TestAnonymous:
     @pytest.mark.parametrize(
         "name,kwargs",
         [
-            ("home", {}),
             ("commune_list", {}),
             ("body_list", {}),
             ("invite_user", {}),
@@ -45,6 +44,13 @@ class TestAnonymous:
         response = client.get(reverse(name, kwargs=kwargs))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_anonymous_home_is_the_public_page(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "Secrétariat" not in response.content.decode()
+    assert "Se connecter" in response.content.decode()
 
 
 class TestHome:
