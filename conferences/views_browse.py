@@ -9,20 +9,22 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from conferences import ics, selectors_browse
 from conferences.services import feeds
 
+# require_safe (GET and HEAD): calendar clients and link checkers probe the feeds with HEAD.
 
-@require_GET
+
+@require_safe
 def my_sessions(request):
     return render(
         request, "conferences/browse/my_sessions.html", selectors_browse.my_sessions(request.user)
     )
 
 
-@require_GET
+@require_safe
 def session_calendar(request):
     page = selectors_browse.session_calendar(request.user, request.GET)
     return render(
@@ -33,7 +35,7 @@ def session_calendar(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_calendar(request):
     page = selectors_browse.public_calendar(request.GET)
     return render(
@@ -53,7 +55,7 @@ def _ics_response(data: bytes, *, filename: str) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def feed_private(request, token):
     """The token in the URL is the credential (calendar clients cannot log in)."""
     feed, sessions = selectors_browse.private_feed(token)
@@ -62,7 +64,7 @@ def feed_private(request, token):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def feed_public(request, body_pk):
     body, sessions = selectors_browse.public_feed(body_pk)
     data = ics.calendar_bytes(sessions, name=f"Séances publiques — {body.name}")

@@ -60,6 +60,10 @@ def session_reply(request, pk):
         proxies_allowed=session.body.proxies_allowed,
         membership=membership,
     )
+    if request.method == "POST" and not session.is_open_for_replies:
+        # The form is not shown once replies are closed: say why instead of ignoring the post.
+        messages.error(request, "Les réponses à cette convocation sont closes.")
+        return redirect("session_reply", pk=session.pk)
     if request.method == "POST" and form.is_valid():
         try:
             replies.reply_to_convocation(
@@ -212,6 +216,14 @@ def item_vote(request, pk):
         form = VoteForm(request.POST or None, voters=voters)
     elif item.kind == AgendaItem.Kind.OPINION:
         form = OpinionForm(request.POST or None, initial={"opinion": item.opinion})
+    if request.method == "POST" and form is None:
+        # A double submit (or a second secretary) after the result was recorded.
+        messages.info(request, "Action déjà effectuée : le résultat de ce point est enregistré.")
+        return redirect("item_vote", pk=item.pk)
+    if request.method == "POST" and session.status not in sitting.SITTING_STATUSES:
+        # The form is not shown outside the sitting: say why instead of ignoring the post.
+        messages.error(request, "La séance n'est pas en cours : le vote ne peut pas être saisi.")
+        return redirect("item_vote", pk=item.pk)
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             if isinstance(form, OpinionForm):

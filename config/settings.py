@@ -178,7 +178,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_timeout": 5,
-    "socket_connect_timeout": 5,
+    # Publishing happens in requests (on commit): a dead broker must cost a page at most a couple
+    # of seconds, not retries of 5 s each. The outbox keeps the rows; the sweep sends them later.
+    "socket_connect_timeout": 1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
 CELERY_TIMEZONE = TIME_ZONE
 # A message claimed by a worker that died is handed to another one after this lease.

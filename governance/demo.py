@@ -23,6 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 
 from governance.audit import record_event
+from governance.demo_activity import load_demo_activity
 from governance.demo_plan import (
     BODIES,
     DATA_DIR,
@@ -156,6 +157,7 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
         record_event(action="demo.loaded", epci=epci, target=epci, created=summary.as_dict())
     if stdout is not None:
         stdout.write(f"Démonstration « {epci.name} » : {summary.describe()}.\n")
+    load_demo_activity(epci, stdout=stdout)  # sessions, consultations, shared services
     return summary
 
 

@@ -383,6 +383,28 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Rows of the log are written once: no bulk update or delete through the ORM either."""
+
+    def update(self, **kwargs):
+        raise ValueError("Le journal d'audit est en ajout seul.")
+
+    def delete(self):
+        raise ValueError("Le journal d'audit est en ajout seul.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ValueError("Le journal d'audit est en ajout seul.")
+
+    def legal_log_for(self, user):
+        """The events a secretariat account may read: its EPCI's (a superuser: all), newest
+        first, with the actor in the same query (the audit log page and its CSV export)."""
+        if user.is_superuser:
+            events = self
+        else:
+            events = self.filter(epci_id=user.epci_id) if user.epci_id else self.none()
+        return events.select_related("actor").order_by("-at", "-pk")
+
+
 class AuditEvent(models.Model):
     """Append-only log of what was done, by whom, when (never updated, never deleted)."""
 
@@ -397,6 +419,8 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = "événement du journal"

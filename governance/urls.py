@@ -11,4 +11,5 @@ urlpatterns = [
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
     path("secretariat/invitations/", views.invite_user, name="invite_user"),
     path("secretariat/imports/", include("governance.urls_imports")),
+    path("secretariat/journal/", include("governance.urls_audit")),
 ]

@@ -1,6 +1,7 @@
 """Governance pages. Views are thin: scope through perms/selectors, call one service."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
@@ -9,8 +10,22 @@ from governance.forms import InviteForm
 from governance.models import User
 
 
+@login_not_required
 def home(request):
     user = request.user
+    if not user.is_authenticated:
+        # Town halls and citizens: the public bodies and their latest publications, so that a
+        # session's documents are two clicks away (home -> body's public page -> download).
+        from conferences.pdf import public
+
+        return render(
+            request,
+            "governance/home_public.html",
+            {
+                "bodies": list(public.public_bodies()),
+                "publications": public.latest_publications(),
+            },
+        )
     context = {
         "memberships": selectors.my_memberships(user),
         "mandates": selectors.my_mandates(user),

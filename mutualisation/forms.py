@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from core.forms import ModelMultipleChoiceField
 from governance.models import Commune
 from mutualisation.models import (
     Domain,
@@ -138,7 +139,7 @@ class SeatForm(forms.Form):
 
 class ConventionForm(forms.Form):
     commune = forms.ModelChoiceField(label="Commune", queryset=None)
-    options = forms.ModelMultipleChoiceField(
+    options = ModelMultipleChoiceField(
         label="Options souscrites", queryset=None, widget=forms.CheckboxSelectMultiple
     )
     valid_from = forms.DateField(label="En vigueur du", widget=DATE)

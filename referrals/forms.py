@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import ModelMultipleChoiceField
 from governance.models import Commune, Sector, User
 from referrals.models import Opinion, Question, Theme
 from referrals.rules import DEFAULT_REMINDER_DAYS, PRESETS, LegalBasis, Silence
@@ -73,7 +74,7 @@ class ReferralForm(forms.Form):
         initial=SCOPE_ALL,
     )
     sector = forms.ModelChoiceField(label="Secteur", queryset=Sector.objects.none(), required=False)
-    communes = forms.ModelMultipleChoiceField(
+    communes = ModelMultipleChoiceField(
         label="Communes de la liste",
         queryset=Commune.objects.none(),
         required=False,

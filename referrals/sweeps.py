@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.services import Email, queue_emails
-from governance.audit import record_event
+from governance.audit import audit_event, record_events
 from referrals.models import Opinion, Referral
 from referrals.notifications import opinion_url
 from referrals.rules import Silence
@@ -76,18 +76,28 @@ def record_tacit_opinions(*, now: datetime | None = None) -> int:
     )
     if not changed:
         return 0
-    recorded = Opinion.objects.filter(tacit_run=run).select_related("referral__epci", "commune")
+    # One audit row per line changed, written in bulk: 10,000 due answers must not mean 10,000
+    # INSERTs (benchmarks/README.md, issue 7).
+    recorded = (
+        Opinion.objects.filter(tacit_run=run)
+        .select_related("referral", "commune")
+        .only("verdict", "tacit_rule", "referral__epci_id", "commune__insee_code")
+        .order_by("pk")
+    )
     referral_ids = set()
-    for opinion in recorded.order_by("pk"):
-        record_event(
+    events = []
+    for opinion in recorded:
+        event = audit_event(
             action="referral.tacit_opinion",
-            epci=opinion.referral.epci,
             target=opinion,
             commune=opinion.commune.insee_code,
             verdict=opinion.verdict,
             rule=opinion.tacit_rule,
         )
+        event.epci_id = opinion.referral.epci_id
+        events.append(event)
         referral_ids.add(opinion.referral_id)
+    record_events(events)
     for referral_id in sorted(referral_ids):
         mark_changed(referral_id=referral_id)
     return changed

@@ -154,7 +154,10 @@ class Source:
             if line > HEADER_SCAN_LINES:
                 break
             for delimiter in CANDIDATE_DELIMITERS:
-                cells = next(csv.reader([text], delimiter=delimiter), [])
+                try:
+                    cells = next(csv.reader([text], delimiter=delimiter), [])
+                except csv.Error:
+                    continue  # e.g. a stray carriage return: not a header line this way
                 candidates.append(
                     HeaderCandidate(line, delimiter, tuple(_clean_header(c) for c in cells))
                 )

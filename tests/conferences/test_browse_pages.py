@@ -288,7 +288,8 @@ class TestMySessions:
                 proxy_holder=elected.person,
             )
         client.force_login(elected)
-        # session, user, EPCI (header), sessions, items, documents, my replies, proxies held.
-        with django_assert_num_queries(8):
+        # session, user, EPCI (header), sessions, documents with their items, my replies,
+        # proxies held.
+        with django_assert_num_queries(7):
             response = client.get(reverse("my_sessions"))
         assert len(response.context["upcoming"]) + len(response.context["past"]) == n

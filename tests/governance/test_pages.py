@@ -227,3 +227,20 @@ class TestPerson:
         with django_assert_num_queries(6):
             response = client.get(reverse("person_detail", kwargs={"pk": elected.person.pk}))
         assert len(response.context["person"].all_mandates) == n
+
+
+def test_elected_home_lists_epci_and_commune_mandates(client, epci, elected, commune):
+    from governance.models import Mandate
+
+    MandateFactory(person=elected.person, commune=commune, mayor=True)
+    Mandate.objects.create(
+        person=elected.person,
+        kind=Mandate.Kind.VICE_PRESIDENT,
+        epci=epci,
+        label="1er vice-président",
+        start_date="2026-04-01",
+    )
+    client.force_login(elected)
+    page = client.get(reverse("home")).content.decode()
+    assert "Maire — Villetest" in page
+    assert f"1er vice-président — {epci.name}" in page

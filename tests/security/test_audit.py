@@ -1,0 +1,203 @@
+"""The audit log: append-only through the ORM, every legal event recorded by its service with who
+and when, and the secretariat's page (filters, pagination, constant queries) and CSV export."""
+
+import datetime as dt
+import importlib
+import inspect
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from conferences.services import convocation, replies
+from governance.audit import record_event
+from governance.models import AuditEvent, Membership
+from referrals import services as referral_services
+from referrals import sweeps
+from tests.conferences.factories import AgendaItemFactory, SessionFactory
+from tests.factories import MembershipFactory, UserFactory
+from tests.referrals.factories import MINIMAL_PDF, OpinionFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+RECEIVED = dt.date(2026, 3, 16)  # deadline: Tuesday 16 June 2026, 24:00 Paris time
+PARIS = dt.timezone(dt.timedelta(hours=2))
+
+
+class TestAppendOnly:
+    def test_an_event_cannot_be_changed_or_deleted_through_the_orm(self, epci):
+        event = record_event(action="test.event", epci=epci)
+        event.action = "autre"
+        with pytest.raises(ValueError, match="ajout seul"):
+            event.save()
+        with pytest.raises(ValueError, match="ajout seul"):
+            event.delete()
+        with pytest.raises(ValueError, match="ajout seul"):
+            AuditEvent.objects.filter(pk=event.pk).update(action="autre")
+        with pytest.raises(ValueError, match="ajout seul"):
+            AuditEvent.objects.filter(pk=event.pk).delete()
+        with pytest.raises(ValueError, match="ajout seul"):
+            AuditEvent.objects.all().delete()
+        with pytest.raises(ValueError, match="ajout seul"):
+            AuditEvent.objects.bulk_update([event], ["action"])
+        assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
+
+
+def _event(action):
+    event = AuditEvent.objects.get(action=action)
+    assert event.at is not None and abs(timezone.now() - event.at) < dt.timedelta(minutes=5)
+    return event
+
+
+class TestLegalEventsAreRecordedByTheirServices:
+    def test_convocation_sent(self, epci, secretariat, council, django_capture_on_commit_callbacks):
+        MembershipFactory(body=council)
+        session = SessionFactory(body=council, draft=True)
+        AgendaItemFactory(session=session)
+        with django_capture_on_commit_callbacks(execute=True):
+            convocation.convene_session(actor=secretariat, session=session)
+        event = _event("session.convened")
+        assert (event.actor, event.epci, event.object_id) == (secretariat, epci, str(session.pk))
+        assert event.data["recipients"] == 1
+
+    def test_reply_to_a_convocation(self, epci, council, elected):
+        MembershipFactory(body=council, person=elected.person, role=Membership.Role.MEMBER)
+        session = SessionFactory(body=council)
+        replies.reply_to_convocation(user=elected, session=session, answer="present")
+        event = _event("reply.filed")
+        assert event.actor == elected
+        assert event.data["answer"] == "present"
+
+    def test_opinion_filed_by_the_commune(self, epci, commune, dgs):
+        opinion = OpinionFactory(
+            referral=ReferralFactory(epci=epci), commune=commune, received_on=RECEIVED
+        )
+        referral_services.file_opinion(
+            actor=dgs,
+            opinion=opinion,
+            verdict="favourable",
+            deliberation_on=dt.date(2026, 5, 20),
+            deliberation_number="2026-042",
+            deliberation_pdf=SimpleUploadedFile("d.pdf", MINIMAL_PDF, "application/pdf"),
+            now=dt.datetime(2026, 6, 1, 10, 0, tzinfo=PARIS),
+        )
+        event = _event("referral.opinion_filed")
+        assert (event.actor, event.object_id) == (dgs, str(opinion.pk))
+        assert event.data["commune"] == commune.insee_code
+
+    def test_tacit_opinion_recorded_by_the_sweep(self, epci, commune):
+        opinion = OpinionFactory(
+            referral=ReferralFactory(epci=epci), commune=commune, received_on=RECEIVED
+        )
+        sweeps.record_tacit_opinions(now=dt.datetime(2026, 6, 17, 0, 0, tzinfo=PARIS))
+        event = _event("referral.tacit_opinion")
+        assert event.actor is None  # the rule acted, not a person: shown as "Système"
+        assert event.object_id == str(opinion.pk)
+        assert "aucune réponse dans le délai" in event.data["rule"]
+
+    @pytest.mark.parametrize(
+        ("action", "module_name"),
+        [
+            ("minutes.adopted", "conferences.services.minutes"),
+            ("minutes.published", "conferences.services.publication"),
+        ],
+    )
+    def test_minutes_adopted_and_published(self, action, module_name):
+        """The minutes services belong to issue 4 (their own tests drive the whole flow): here,
+        only that each service module records its legal event."""
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            pytest.skip(f"{module_name} absent (issue 4 en cours)")
+        assert f'"{action}"' in inspect.getsource(module), (
+            f"le service des procès-verbaux n'enregistre pas « {action} » au journal d'audit"
+        )
+
+
+@pytest.fixture
+def events(epci, other_epci, secretariat):
+    """Three events of our EPCI on two days, one of another EPCI."""
+    made = [
+        record_event(action="session.convened", actor=secretariat, epci=epci, recipients=3),
+        record_event(action="referral.tacit_opinion", epci=epci, commune="68224"),
+        record_event(action="referral.opinion_filed", actor=secretariat, epci=epci),
+        record_event(action="session.convened", epci=other_epci),
+    ]
+    return made
+
+
+def _at(event, day):
+    """Back-date an event (the ORM refuses updates: write the column through a raw cursor)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET at = %s WHERE id = %s",
+            [dt.datetime.combine(day, dt.time(12), tzinfo=PARIS), event.pk],
+        )
+
+
+class TestAuditLogPage:
+    url = reverse("audit_log")
+
+    def test_only_the_secretariat_reads_its_epci_log(self, client, events, dgs, epci):
+        client.force_login(dgs)
+        assert client.get(self.url).status_code == 403
+        client.force_login(UserFactory(epci=epci, agent=True))
+        assert client.get(self.url).status_code == 403
+        client.force_login(events[0].actor)
+        response = client.get(self.url)
+        assert response.status_code == 200
+        assert [e.pk for e, _ in response.context["events"]] == [e.pk for e in events[2::-1]]
+        assert "Avis tacite constaté" in response.content.decode()
+
+    def test_filters_by_action_and_day(self, client, events, secretariat):
+        _at(events[0], dt.date(2026, 1, 10))
+        _at(events[1], dt.date(2026, 2, 10))
+        client.force_login(secretariat)
+        response = client.get(self.url, {"action": "session.convened"})
+        assert [e.pk for e, _ in response.context["events"]] == [events[0].pk]
+        response = client.get(self.url, {"start": "2026-01-01", "end": "2026-01-31"})
+        assert [e.pk for e, _ in response.context["events"]] == [events[0].pk]
+        response = client.get(self.url, {"start": "pas-une-date", "action": "inconnue"})
+        assert response.status_code == 200  # a bad filter shows the form errors, no 500
+        assert "Saisissez une date valide" in response.content.decode()
+
+    def test_paginated_in_constant_queries(
+        self, client, secretariat, epci, django_assert_num_queries
+    ):
+        client.force_login(secretariat)
+        record_event(action="a", actor=secretariat, epci=epci)
+        # Session, user, TOTP check; the actions, the count, the page; the EPCI (portal header).
+        with django_assert_num_queries(7):
+            client.get(self.url)
+        for i in range(120):
+            record_event(action=f"action.{i % 3}", actor=secretariat, epci=epci)
+        with django_assert_num_queries(7):
+            response = client.get(self.url, {"page": 2})
+        assert len(response.context["events"]) == 50
+        assert response.context["page"].number == 2
+        assert 'rel="next"' in response.content.decode()
+
+    def test_csv_export_is_filtered_and_neutralises_formulas(self, client, events, secretariat):
+        record_event(action="mailbox.posted", epci=secretariat.epci, subject="=HYPERLINK(1)")
+        client.force_login(secretariat)
+        response = client.get(reverse("audit_export"), {"action": "mailbox.posted"})
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        lines = text.strip().splitlines()
+        assert lines[0].startswith("date;action;")
+        assert len(lines) == 2
+        assert "système" in lines[1]
+        assert ";=HYPERLINK" not in text  # a JSON cell, not a formula
+        all_lines = b"".join(client.get(reverse("audit_export")).streaming_content)
+        assert all_lines.decode("utf-8-sig").count("\n") == 5  # header + our 4, not the other EPCI
+
+    def test_formula_cells_are_prefixed(self):
+        from governance.views_audit import _cell
+
+        assert _cell("=1+1") == "'=1+1"
+        assert _cell("@SUM") == "'@SUM"
+        assert _cell("Convocation") == "Convocation"

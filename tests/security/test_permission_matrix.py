@@ -1,0 +1,306 @@
+# ruff: noqa: E501 - the expectation table reads best one URL per line
+"""Every URL of the portal × every persona → the expected status.
+
+The URLs come from the resolver (get_resolver().url_patterns, walked recursively), filled with
+objects of a small world (tests/security/world.py). A URL pattern without a row in EXPECT fails
+the test with its name: a new page cannot ship without its access rule. Only the Django admin
+and allauth's own pages are left out, and they are listed in EXCLUDED with the reason.
+
+Reading a row: one code per persona, in the order of the header below.
+    200/403/404/405  that exact status
+    login            302 to the login page (anonymous)
+    3xx              any redirect (e.g. a page that sends to another one)
+    2xx              any success (e.g. a file download)
+    2xx/3xx          either (a GET that serves a file, or queues its build and redirects)
+Scope rule (STYLE.md): outside one's scope 404, inside it without the right 403.
+GET only: a POST-only view answers 405 to a GET (anonymous users are sent to log in first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.world import PERSONAS, build_world
+
+pytestmark = pytest.mark.django_db
+
+# URL prefixes left out of the matrix, on purpose.
+EXCLUDED = {
+    "admin/": "l'admin Django : superutilisateurs seuls, contrôlé par Django lui-même",
+    "comptes/": "les pages d'allauth (connexion, MFA, mot de passe) : couvertes par "
+    "tests/governance/test_login.py et test_headers.py",
+}
+
+
+@dataclass(frozen=True)
+class Lit:
+    """A literal URL argument (not an object of the world)."""
+
+    value: object
+
+
+# How to fill each URL's path converters: "name" is world.name.pk, "name.attr" an attribute.
+ARGS = {
+    "session_detail": {"pk": "session"},
+    "session_edit": {"pk": "session"},
+    "session_agenda": {"pk": "session"},
+    "session_convene": {"pk": "session"},
+    "session_cancel": {"pk": "session"},
+    "session_postpone": {"pk": "session"},
+    "session_recipients": {"pk": "session"},
+    "session_reply": {"pk": "session"},
+    "session_attendance": {"pk": "session"},
+    "session_second_convocation": {"pk": "session"},
+    "item_edit": {"pk": "item"},
+    "item_move": {"pk": "item"},
+    "item_remove": {"pk": "item"},
+    "item_upload": {"pk": "item"},
+    "item_vote": {"pk": "item"},
+    "document_download": {"pk": "document"},
+    "convocation_open": {"token": "convocation.token"},
+    "feed_public": {"body_pk": "council"},
+    "feed_private": {"token": "feed.token"},
+    "mayors_request_detail": {"pk": "mayors_request"},
+    "minutes_edit": {"pk": "held"},
+    "minutes_action": {"pk": "held"},
+    "minutes_correction": {"pk": "held"},
+    "minutes_versions": {"pk": "held"},
+    "session_pdf": {"pk": "session", "kind": Lit("convocation")},
+    "public_body": {"pk": "council"},
+    "publication_download": {"pk": "publication", "filename": "publication.filename"},
+    "mutualisation:convention_detail": {"pk": "convention"},
+    "mutualisation:convention_pdf": {"pk": "convention"},
+    "mutualisation:request_create": {"offer_pk": "legal_offer"},
+    "mutualisation:request_detail": {"pk": "service_request"},
+    "mutualisation:attachment_download": {
+        "pk": "service_request",
+        "attachment_pk": "request_attachment",
+    },
+    "mutualisation:request_action": {"pk": "service_request", "action": Lit("accept")},
+    "mutualisation:booking_detail": {"pk": "booking"},
+    "mutualisation:booking_cancel": {"pk": "booking"},
+    "mutualisation:booking_return": {"pk": "booking"},
+    "mutualisation:mission_cancel": {"pk": "mission"},
+    "mutualisation:training_reserve": {"pk": "training_session"},
+    "mutualisation:seat_cancel": {"pk": "seat"},
+    "mutualisation:statistics_export": {"fmt": Lit("csv")},
+    "mutualisation:survey_detail": {"pk": "survey"},
+    "mutualisation:survey_answer": {"pk": "survey"},
+    "mutualisation:progress_report_pdf": {"year": "report.year"},
+    "referrals:referral_detail": {"pk": "referral"},
+    "referrals:referral_send": {"pk": "referral"},
+    "referrals:referral_close": {"pk": "referral"},
+    "referrals:document_add": {"pk": "referral"},
+    "referrals:document_download": {"pk": "referral", "document_pk": "referral_document"},
+    "referrals:synthesis_download": {"pk": "referral"},
+    "referrals:questionnaire_edit": {"pk": "collection"},
+    "referrals:question_remove": {"pk": "collection", "question_pk": "question"},
+    "referrals:answers_export": {"pk": "collection", "fmt": Lit("csv")},
+    "referrals:opinion_detail": {"pk": "referral", "insee_code": "commune.insee_code"},
+    "referrals:receipt_record": {"pk": "referral", "insee_code": "commune.insee_code"},
+    "referrals:late_deliberation_record": {"pk": "referral", "insee_code": "commune.insee_code"},
+    "referrals:deliberation_download": {"pk": "referral", "insee_code": "commune.insee_code"},
+    "referrals:thread_detail": {"pk": "thread"},
+    "referrals:thread_assign": {"pk": "thread"},
+    "referrals:thread_close": {"pk": "thread"},
+    "referrals:attachment_download": {"pk": "mailbox_attachment"},
+    "commune_detail": {"insee_code": "commune.insee_code"},
+    "body_detail": {"pk": "group"},
+    "person_detail": {"pk": "member_person"},
+    "import_detail": {"pk": "import_run"},
+}
+
+# fmt: off
+EXPECT = {
+    #                                      anon    member  nonmem  dgs     odgs    agent   secr    super   outsid
+    "session_manage_list":                 "login   403     403     403     403     403     200     200     200",
+    "session_create":                      "login   403     403     403     403     403     200     200     200",
+    "session_detail":                      "login   200     404     404     404     200     200     200     404",
+    "session_edit":                        "login   403     404     404     404     403     200     200     404",
+    "session_agenda":                      "login   403     404     404     404     403     200     200     404",
+    "session_convene":                     "login   405     405     405     405     405     405     405     405",
+    "session_cancel":                      "login   403     404     404     404     403     200     200     404",
+    "session_postpone":                    "login   403     404     404     404     403     200     200     404",
+    "session_recipients":                  "login   403     404     404     404     403     200     200     404",
+    "item_edit":                           "login   403     404     404     404     403     200     200     404",
+    "item_move":                           "login   405     405     405     405     405     405     405     405",
+    "item_remove":                         "login   405     405     405     405     405     405     405     405",
+    "item_upload":                         "login   405     405     405     405     405     405     405     405",
+    "document_download":                   "login   200     404     404     404     200     200     200     404",
+    "convocation_open":                    "3xx     3xx     3xx     3xx     3xx     3xx     3xx     3xx     3xx",
+    "session_reply":                       "login   200     404     404     404     403     403     403     404",
+    "session_attendance":                  "login   403     404     404     404     403     200     200     404",
+    "item_vote":                           "login   403     404     404     404     403     200     200     404",
+    "session_second_convocation":          "login   403     404     404     404     403     200     200     404",
+    "my_sessions":                         "login   200     200     200     200     200     200     200     200",
+    "session_calendar":                    "login   200     200     200     200     200     200     200     200",
+    "public_calendar":                     "200     200     200     200     200     200     200     200     200",
+    "feed_settings":                       "login   200     200     200     200     200     200     200     200",
+    "feed_public":                         "200     200     200     200     200     200     200     200     200",
+    "feed_private":                        "200     200     200     200     200     200     200     200     200",
+    "mayors_request_list":                 "login   403     403     403     403     200     200     200     200",
+    "mayors_request_detail":               "login   403     403     403     403     200     200     200     404",
+    "minutes_edit":                        "login   403     403     403     403     403     200     200     404",
+    "minutes_action":                      "login   405     405     405     405     405     405     405     405",
+    "minutes_correction":                  "login   403     403     403     403     403     3xx     3xx     404",
+    "minutes_versions":                    "login   403     403     403     403     403     200     200     404",
+    "publication_dashboard":               "login   403     403     403     403     403     200     200     200",
+    "session_pdf":                         "login   200     404     404     404     200     200     200     404",
+    "public_body":                         "200     200     200     200     200     200     200     200     200",
+    "publication_download":                "200     200     200     200     200     200     200     200     200",
+    "publications_feed":                   "200     200     200     200     200     200     200     200     200",
+    "publications_rss":                    "200     200     200     200     200     200     200     200     200",
+    "mutualisation:catalogue":             "login   200     200     200     200     200     200     200     200",
+    "mutualisation:convention_list":       "login   403     403     200     200     200     200     200     200",
+    "mutualisation:convention_create":     "login   403     403     403     403     403     200     200     200",
+    "mutualisation:convention_detail":     "login   404     404     200     404     200     200     200     404",
+    "mutualisation:convention_pdf":        "login   404     404     200     404     200     200     200     404",
+    "mutualisation:request_list":          "login   403     403     200     200     200     200     200     200",
+    "mutualisation:request_create":        "login   403     403     200     200     403     403     403     404",
+    "mutualisation:request_detail":        "login   404     404     200     404     200     200     200     404",
+    "mutualisation:attachment_download":   "login   404     404     200     404     200     200     200     404",
+    "mutualisation:request_action":        "login   405     405     405     405     405     405     405     405",
+    "mutualisation:dashboard":             "login   403     403     403     403     200     200     200     200",
+    "mutualisation:calendar":              "login   403     403     200     200     200     200     200     200",
+    "mutualisation:booking_create":        "login   403     403     200     200     403     403     403     403",
+    "mutualisation:booking_list":          "login   403     403     200     200     200     200     200     200",
+    "mutualisation:booking_detail":        "login   404     404     200     404     200     200     200     404",
+    "mutualisation:booking_cancel":        "login   405     405     405     405     405     405     405     405",
+    "mutualisation:booking_return":        "login   405     405     405     405     405     405     405     405",
+    "mutualisation:mission_list":          "login   403     403     200     200     200     200     200     200",
+    "mutualisation:mission_create":        "login   403     403     403     403     403     200     200     200",
+    "mutualisation:mission_cancel":        "login   405     405     405     405     405     405     405     405",
+    "mutualisation:training_list":         "login   403     403     200     200     200     200     200     200",
+    "mutualisation:training_reserve":      "login   405     405     405     405     405     405     405     405",
+    "mutualisation:seat_cancel":           "login   405     405     405     405     405     405     405     405",
+    "mutualisation:statistics":            "login   403     403     403     403     200     200     200     200",
+    "mutualisation:statistics_export":     "login   403     403     403     403     200     200     200     200",
+    "mutualisation:survey_list":           "login   403     403     200     200     200     200     200     200",
+    "mutualisation:survey_detail":         "login   403     403     403     403     200     200     404     404",
+    "mutualisation:survey_answer":         "login   403     403     200     200     403     403     404     404",
+    "mutualisation:schema":                "login   403     403     403     403     200     200     200     200",
+    "mutualisation:progress_report_pdf":   "login   403     403     403     403     200     200     404     404",
+    "referrals:referral_list":             "login   200     200     200     200     200     200     200     200",
+    "referrals:referral_create":           "login   403     403     403     403     403     200     200     200",
+    "referrals:referral_detail":           "login   404     404     200     200     200     200     200     404",
+    "referrals:referral_send":             "login   405     405     405     405     405     405     405     405",
+    "referrals:referral_close":            "login   405     405     405     405     405     405     405     405",
+    "referrals:document_add":              "login   404     404     403     403     403     200     200     404",
+    "referrals:document_download":         "login   404     404     200     200     200     200     200     404",
+    "referrals:synthesis_download":        "login   404     404     403     403     2xx/3xx 2xx/3xx 2xx/3xx 404",
+    "referrals:questionnaire_edit":        "login   404     404     403     404     403     200     200     404",
+    "referrals:question_remove":           "login   405     405     405     405     405     405     405     405",
+    "referrals:answers_export":            "login   404     404     403     404     403     200     200     404",
+    "referrals:opinion_detail":            "login   404     404     200     404     200     200     200     404",
+    "referrals:receipt_record":            "login   405     405     405     405     405     405     405     405",
+    "referrals:late_deliberation_record":  "login   404     404     403     404     403     200     200     404",
+    "referrals:deliberation_download":     "login   404     404     200     404     200     200     200     404",
+    "referrals:thread_list":               "login   200     200     200     200     200     200     200     200",
+    "referrals:thread_create":             "login   200     200     403     403     403     403     403     403",
+    "referrals:thread_detail":             "login   200     404     404     404     200     200     200     404",
+    "referrals:thread_assign":             "login   405     405     405     405     405     405     405     405",
+    "referrals:thread_close":              "login   405     405     405     405     405     405     405     405",
+    "referrals:attachment_download":       "login   200     404     404     404     200     200     200     404",
+    "home":                                "200     200     200     200     200     200     200     200     200",
+    "commune_list":                        "login   200     200     200     200     200     200     200     200",
+    "commune_detail":                      "login   200     200     200     200     200     200     200     404",
+    "body_list":                           "login   200     200     200     200     200     200     200     200",
+    "body_detail":                         "login   200     404     404     404     200     200     200     404",
+    "person_detail":                       "login   200     200     200     200     200     200     200     404",
+    "invite_user":                         "login   403     403     403     403     403     200     200     200",
+    "import_list":                         "login   403     403     403     403     403     200     403     200",
+    "import_detail":                       "login   403     403     403     403     403     200     404     404",
+    "audit_log":                           "login   403     403     403     403     403     200     200     200",
+    "audit_export":                        "login   403     403     403     403     403     200     200     200",
+}
+# fmt: on
+
+
+def walk(patterns, prefix="", namespace=None):
+    """(route, qualified name, converter names) of every URL pattern, includes resolved."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+            yield prefix + str(entry.pattern), name, tuple(entry.pattern.converters)
+
+
+def portal_patterns() -> list[tuple[str, str | None, tuple[str, ...]]]:
+    return [p for p in walk(get_resolver().url_patterns) if not p[0].startswith(tuple(EXCLUDED))]
+
+
+def _value(world, spec):
+    if isinstance(spec, Lit):
+        return spec.value
+    name, _, attr = spec.partition(".")
+    obj = getattr(world, name)
+    return getattr(obj, attr) if attr else obj.pk
+
+
+def url_for(world, name: str, converters: tuple[str, ...]) -> str:
+    spec = ARGS.get(name, {})
+    missing = set(converters) - set(spec)
+    assert not missing, f"{name} : pas de valeur pour {sorted(missing)} dans ARGS"
+    return reverse(name, kwargs={key: _value(world, spec[key]) for key in converters})
+
+
+def _matches(expected: str, response) -> bool:
+    code = response.status_code
+    if expected == "login":
+        login = reverse(settings.LOGIN_URL)
+        return code == 302 and response["Location"].startswith(login)
+    if expected in ("2xx", "3xx", "2xx/3xx"):
+        return f"{code // 100}xx" in expected
+    return code == int(expected)
+
+
+def _describe(response) -> str:
+    location = response.get("Location")
+    return f"{response.status_code}" + (f" → {location}" if location else "")
+
+
+def test_every_url_has_an_access_rule():
+    names = []
+    for route, name, _ in portal_patterns():
+        assert name, f"l'URL « {route} » n'a pas de nom : nommez-la puis ajoutez-la à EXPECT"
+        names.append(name)
+    missing = sorted(set(names) - set(EXPECT))
+    assert not missing, (
+        "Pages sans règle d'accès dans tests/security/test_permission_matrix.py (EXPECT) : "
+        + ", ".join(missing)
+    )
+    stale = sorted(set(EXPECT) - set(names))
+    assert not stale, f"Règles pour des URL qui n'existent plus : {', '.join(stale)}"
+    for name, row in EXPECT.items():
+        assert len(row.split()) == len(PERSONAS), f"{name} : {len(PERSONAS)} codes attendus"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_permission_matrix(client, persona):
+    world = build_world()
+    user = world.users[persona]
+    if user is not None:
+        client.force_login(user)
+    column = PERSONAS.index(persona)
+    failures = []
+    for _, name, converters in portal_patterns():
+        if name not in EXPECT:
+            continue  # reported by test_every_url_has_an_access_rule
+        url = url_for(world, name, converters)
+        expected = EXPECT[name].split()[column]
+        try:
+            response = client.get(url)
+        except Exception as exc:  # noqa: BLE001 - reported with the URL, like a 500
+            failures.append(f"{name} ({url}) : attendu {expected}, exception {exc!r}")
+            continue
+        if not _matches(expected, response):
+            failures.append(f"{name} ({url}) : attendu {expected}, obtenu {_describe(response)}")
+    assert not failures, f"{persona} :\n" + "\n".join(failures)
