@@ -37,6 +37,8 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the worker that claimed the message (one conditional UPDATE for a whole batch).
+    claim_token = models.CharField(max_length=32, blank=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     last_error = models.TextField(blank=True)
 

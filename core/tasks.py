@@ -17,10 +17,23 @@ def send_message(self, message_id: int) -> str:
     return services.deliver_message(message_id)
 
 
+@shared_task(
+    bind=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    max_retries=4,
+    acks_late=True,
+)
+def send_batch(self, message_ids: list[int]) -> dict:
+    """Send a batch of outbox messages over one SMTP connection; re-running it (retry,
+    redelivery) sends only what is still unsent, each message at most once per claim."""
+    return services.deliver_messages(message_ids)
+
+
 @shared_task
 def requeue_unsent_messages() -> int:
     """Periodic sweep: what a broker outage or a dead worker left unsent is queued again."""
     ids = services.unsent_message_ids()
-    for pk in ids:
-        send_message.delay(pk)
+    for start in range(0, len(ids), services.BATCH_SIZE):
+        send_batch.delay(ids[start : start + services.BATCH_SIZE])
     return len(ids)

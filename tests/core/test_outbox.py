@@ -76,7 +76,7 @@ def test_broker_down_leaves_the_message_for_the_sweep(
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("Redis injoignable")
 
-    monkeypatch.setattr(tasks.send_message, "delay", broker_down)
+    monkeypatch.setattr(tasks.send_batch, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         (pk,) = services.queue_emails(emails=[_email()])
     assert mail.outbox == []
@@ -134,3 +134,45 @@ def test_attachments_and_message_id_are_set():
     sent = mail.outbox[0]
     assert sent.attachments[0][0] == "seance.ics"
     assert sent.extra_headers["Message-ID"] == "<conv.7.9@interco>"
+
+
+def test_a_fan_out_is_sent_in_batches_over_one_connection(monkeypatch,
+                                                          django_capture_on_commit_callbacks):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    opened = []
+    original_open = EmailBackend.open
+
+    def counting_open(self):
+        opened.append(self)
+        return original_open(self)
+
+    monkeypatch.setattr(EmailBackend, "open", counting_open)
+    emails = [_email(n, key=f"fan:{n}") for n in range(services.BATCH_SIZE + 20)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.queue_emails(emails=emails)
+    assert len(mail.outbox) == services.BATCH_SIZE + 20
+    assert len(opened) == 2  # two batches, one connection each
+    assert OutboundMessageLog.objects.filter(outcome="sent").count() == len(emails)
+    # Running every batch again sends nothing more.
+    ids = list(OutboundMessage.objects.values_list("pk", flat=True))
+    assert tasks.send_batch(ids) == {"sent": 0, "skipped": len(ids), "failed": 0}
+    assert len(mail.outbox) == len(emails)
+
+
+def test_one_refused_message_does_not_stop_the_batch(monkeypatch):
+    ids = services.queue_emails(emails=[_email(n, key=f"b:{n}") for n in range(3)])
+    from django.core.mail.backends.locmem import EmailBackend
+
+    original = EmailBackend.send_messages
+
+    def refuse_second(self, messages):
+        if messages[0].to == ["dest1@exemple.test"]:
+            raise SMTPServerDisconnected("refusé")
+        return original(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse_second)
+    counts = services.deliver_messages(ids, raise_errors=False)
+    assert counts == {"sent": 2, "skipped": 0, "failed": 1}
+    assert OutboundMessage.objects.get(to_email="dest1@exemple.test").status == "pending"
+    assert len(mail.outbox) == 2
