@@ -96,17 +96,18 @@ class FormFinder(HTMLParser):
             self._select = None
 
 
-def row_counts() -> tuple[int, ...]:
-    """Rows of every table of the portal's apps, in one query."""
+def row_counts() -> tuple[tuple[str, int], ...]:
+    """Rows of every table of the portal's apps, in one query. Each row is labelled and sorted:
+    PostgreSQL does not promise the order of a UNION ALL's branches."""
     tables = [
         m._meta.db_table
         for m in apps.get_models()
         if m._meta.app_label in APPS and m._meta.managed and not m._meta.proxy
     ]
-    sql = " UNION ALL ".join(f'SELECT COUNT(*) FROM "{t}"' for t in tables)
+    sql = " UNION ALL ".join(f"SELECT '{t}', COUNT(*) FROM \"{t}\"" for t in tables)
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return tuple(row[0] for row in cursor.fetchall())
+        return tuple(sorted(cursor.fetchall()))
 
 
 def self_posting_forms(client, world, persona):
