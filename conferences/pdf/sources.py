@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from conferences.models import (
     AgendaDocument,
@@ -257,7 +258,9 @@ def _minutes_text(minutes: Minutes) -> str | None:
         if exc.name != "conferences.minutes_content":
             raise
         return None
-    return minutes_content.render_minutes_html(minutes)
+    # Our own template's output, whose only free text (the debates) was sanitised with nh3
+    # before it was stored; a frozen version holds that same HTML. Safe to print as HTML.
+    return mark_safe(minutes_content.render_minutes_html(minutes))
 
 
 def minutes(session: Session) -> dict:

@@ -87,6 +87,7 @@ def test_town_hall_downloads_the_last_council_minutes(browser, live_server, epci
     assert all(last in text for _, last in NAMES)
     assert f"page 1 / {pages}" in text and "Mis en ligne le" in text
     assert "Projet" not in text
+    assert "<article" not in text and "</td>" not in text  # printed as HTML, not as tags
 
     if shutil.which("pdftoppm"):
         subprocess.run(
