@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mutualisation import views, views_reports
+from mutualisation import views, views_catalogue, views_reports
 
 app_name = "mutualisation"
 
@@ -32,6 +32,31 @@ urlpatterns = [
     path("formations/", views.training_list, name="training_list"),
     path("formations/<int:pk>/reserver/", views.training_reserve, name="training_reserve"),
     path("formations/places/<int:pk>/annuler/", views.seat_cancel, name="seat_cancel"),
+    path("parametrage/", views_catalogue.setup, name="setup"),
+    path("parametrage/offres/nouvelle/", views_catalogue.offer_create, name="setup_offer_create"),
+    path("parametrage/offres/<int:pk>/", views_catalogue.offer_edit, name="setup_offer_edit"),
+    path(
+        "parametrage/materiel/nouveau/",
+        views_catalogue.equipment_create,
+        name="setup_equipment_create",
+    ),
+    path(
+        "parametrage/materiel/<int:pk>/",
+        views_catalogue.equipment_edit,
+        name="setup_equipment_edit",
+    ),
+    path("parametrage/agents/nouveau/", views_catalogue.staff_create, name="setup_staff_create"),
+    path("parametrage/agents/<int:pk>/", views_catalogue.staff_edit, name="setup_staff_edit"),
+    path(
+        "parametrage/formations/nouvelle/",
+        views_catalogue.training_create,
+        name="setup_training_create",
+    ),
+    path(
+        "parametrage/formations/<int:pk>/",
+        views_catalogue.training_edit,
+        name="setup_training_edit",
+    ),
     path("statistiques/", views_reports.statistics, name="statistics"),
     path(
         "statistiques/export.<str:fmt>", views_reports.statistics_export, name="statistics_export"

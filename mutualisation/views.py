@@ -322,7 +322,9 @@ def attachment_download(request, pk, attachment_pk):
 
 def staff_dashboard(request):
     _staff_only(request.user)
-    return render(request, "mutualisation/dashboard.html", selectors.staff_dashboard(request.user))
+    context = selectors.staff_dashboard(request.user)
+    context["can_manage"] = perms.can_manage(request.user)
+    return render(request, "mutualisation/dashboard.html", context)
 
 
 # ---------------------------------------------------------------------------- equipment

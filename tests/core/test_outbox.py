@@ -136,8 +136,9 @@ def test_attachments_and_message_id_are_set():
     assert sent.extra_headers["Message-ID"] == "<conv.7.9@interco>"
 
 
-def test_a_fan_out_is_sent_in_batches_over_one_connection(monkeypatch,
-                                                          django_capture_on_commit_callbacks):
+def test_a_fan_out_is_sent_in_batches_over_one_connection(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     from django.core.mail.backends.locmem import EmailBackend
 
     opened = []

@@ -225,6 +225,8 @@ def build_world() -> World:
             "request_attachment": request_attachment,
             "booking": booking,
             "mission": mission,
+            "equipment_item": booking.item,
+            "staff_member": mission.secretary,
             "training_session": training_session,
             "seat": seat,
             "survey": survey,

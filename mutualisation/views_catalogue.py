@@ -1,0 +1,180 @@
+"""The secretariat's set-up pages of the catalogue: offers, equipment, lent staff, trainings.
+
+Secretariat only (403 for anyone else signed in); objects are looked up in the user's own EPCI,
+so another EPCI's are a 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from mutualisation import forms_catalogue, perms
+from mutualisation.models import (
+    EquipmentItem,
+    SeatReservation,
+    ServiceOffer,
+    StaffMember,
+    TrainingSession,
+)
+from mutualisation.services import catalogue as services
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of catalogue object: its model, form, service and wording."""
+
+    model: type
+    form: type
+    save: object
+    instance_kwarg: str
+    title_new: str
+    title_edit: str
+    saved: str
+    select_related: tuple[str, ...] = ()
+
+
+OFFER = Kind(
+    ServiceOffer,
+    forms_catalogue.OfferForm,
+    services.save_offer,
+    "offer",
+    "Nouvelle offre de service",
+    "Modifier l'offre",
+    "Offre enregistrée.",
+)
+EQUIPMENT = Kind(
+    EquipmentItem,
+    forms_catalogue.EquipmentForm,
+    services.save_equipment,
+    "item",
+    "Nouveau matériel",
+    "Modifier le matériel",
+    "Matériel enregistré.",
+)
+STAFF = Kind(
+    StaffMember,
+    forms_catalogue.StaffMemberForm,
+    services.save_staff_member,
+    "member",
+    "Nouvel agent mis à disposition",
+    "Modifier l'agent mis à disposition",
+    "Agent enregistré.",
+    ("person",),
+)
+TRAINING = Kind(
+    TrainingSession,
+    forms_catalogue.TrainingSessionForm,
+    services.save_training_session,
+    "session",
+    "Nouvelle session de formation",
+    "Modifier la session de formation",
+    "Session de formation enregistrée.",
+)
+
+
+def _secretariat_only(user):
+    if not perms.can_manage(user):
+        raise PermissionDenied
+
+
+def setup(request):
+    _secretariat_only(request.user)
+    epci_id = request.user.epci_id
+    return render(
+        request,
+        "mutualisation/setup/index.html",
+        {
+            "offers": list(
+                ServiceOffer.objects.filter(epci_id=epci_id).order_by("position", "name", "pk")
+            ),
+            "equipment": list(
+                EquipmentItem.objects.filter(epci_id=epci_id)
+                .select_related("offer")
+                .order_by("kind", "name", "pk")
+            ),
+            "staff": list(
+                StaffMember.objects.filter(epci_id=epci_id)
+                .select_related("person")
+                .order_by("role", "person__last_name", "person__first_name", "pk")
+            ),
+            "trainings": list(
+                TrainingSession.objects.filter(epci_id=epci_id)
+                .select_related("offer")
+                .annotate(
+                    confirmed=Count(
+                        "reservations",
+                        filter=Q(reservations__status=SeatReservation.Status.CONFIRMED),
+                    )
+                )
+                .order_by("-starts_at", "pk")
+            ),
+        },
+    )
+
+
+def _edit(request, kind: Kind, pk: int | None):
+    _secretariat_only(request.user)
+    instance = None
+    if pk is not None:
+        instance = get_object_or_404(
+            kind.model.objects.filter(epci_id=request.user.epci_id).select_related(
+                *kind.select_related
+            ),
+            pk=pk,
+        )
+    form = kind.form(request.POST or None, instance=instance, epci_id=request.user.epci_id)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+        try:
+            kind.save(actor=request.user, **{kind.instance_kwarg: instance}, **fields)
+        except ValidationError as exc:
+            for text in exc.messages:
+                form.add_error(None, text)
+        else:
+            messages.success(request, kind.saved)
+            return redirect("mutualisation:setup")
+    return render(
+        request,
+        "mutualisation/setup/form.html",
+        {
+            "form": form,
+            "title": kind.title_edit if instance else kind.title_new,
+            "object": instance,
+        },
+    )
+
+
+def offer_create(request):
+    return _edit(request, OFFER, None)
+
+
+def offer_edit(request, pk):
+    return _edit(request, OFFER, pk)
+
+
+def equipment_create(request):
+    return _edit(request, EQUIPMENT, None)
+
+
+def equipment_edit(request, pk):
+    return _edit(request, EQUIPMENT, pk)
+
+
+def staff_create(request):
+    return _edit(request, STAFF, None)
+
+
+def staff_edit(request, pk):
+    return _edit(request, STAFF, pk)
+
+
+def training_create(request):
+    return _edit(request, TRAINING, None)
+
+
+def training_edit(request, pk):
+    return _edit(request, TRAINING, pk)
