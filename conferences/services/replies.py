@@ -226,6 +226,15 @@ def _proxy_for(
     in_force.pop(giver.pk, None)
     if holder.pk in in_force.values():
         raise ValidationError({"proxy_holder": ONE_PROXY_MESSAGE.format(holder=holder)})
+    if giver.pk in in_force.values():
+        # The proxy they hold could not be used if they were absent themselves.
+        raise ValidationError(
+            {
+                "answer": "Vous détenez le pouvoir d'un collègue pour cette séance : vous ne "
+                "pouvez pas donner le vôtre. Répondez présent(e), ou demandez-lui de reprendre "
+                "son pouvoir."
+            }
+        )
     holder_reply = replies.get(holder.pk)
     if holder.pk in in_force or (holder_reply and holder_reply.answer == Reply.Answer.ABSENT):
         raise ValidationError(

@@ -142,6 +142,18 @@ class TestProxies:
         answer(people[2], session, PROXY, holder=people[3])
         assert proxies_in_force(session) == {people[2].pk: people[3].pk}
 
+    def test_a_holder_cannot_give_their_own_proxy_away(self, council):
+        body, people = council
+        session = convened(body)
+        answer(people[1], session, PROXY, holder=people[3])
+        with pytest.raises(ValidationError, match="Vous détenez le pouvoir d'un collègue"):
+            answer(people[3], session, PROXY, holder=people[2])
+        assert proxies_in_force(session) == {people[1].pk: people[3].pk}
+        # Once the colleague takes their proxy back, the former holder may give theirs.
+        answer(people[1], session, PRESENT)
+        answer(people[3], session, PROXY, holder=people[2])
+        assert proxies_in_force(session) == {people[3].pk: people[2].pk}
+
     def test_database_constraint_catches_the_race(self, council, monkeypatch):
         """Two answers naming the same holder pass the check at the same instant: the unique
         constraint refuses the second one with the same French message."""
