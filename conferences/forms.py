@@ -2,14 +2,8 @@ from django import forms
 from django.utils import timezone
 
 from conferences.models import AgendaItem, Session
+from core.forms import DateTimeLocalInput
 from governance.models import Body, Commune, Person
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class SessionForm(forms.ModelForm):

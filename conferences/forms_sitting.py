@@ -6,14 +6,8 @@ from __future__ import annotations
 from django import forms
 
 from conferences.models import Ballot, Proxy, Reply, Vote
+from core.forms import DateTimeLocalInput
 from governance.models import Membership, Person
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 def _person_choices(people) -> list[tuple[str, str]]:

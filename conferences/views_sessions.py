@@ -21,15 +21,8 @@ from conferences.forms import (
 )
 from conferences.models import AgendaItem, MayorsRequest, Session
 from conferences.services import convocation, scheduling
+from core.forms import apply_errors
 from governance import perms as gov_perms
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _managed_session(request, pk) -> Session:
@@ -108,7 +101,7 @@ def session_create(request):
                 actor=request.user, mayors_request=mayors_request, **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Séance créée : composez maintenant l'ordre du jour.")
             return redirect("session_agenda", pk=session.pk)
@@ -131,7 +124,7 @@ def session_edit(request, pk):
         try:
             scheduling.update_session(actor=request.user, session=session, **fields)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Séance mise à jour.")
             return redirect("session_detail", pk=session.pk)
@@ -147,7 +140,7 @@ def session_agenda(request, pk):
                 actor=request.user, session=session, **item_form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(item_form, exc)
+            apply_errors(item_form, exc)
         else:
             messages.success(request, "Point ajouté à l'ordre du jour.")
             return redirect("session_agenda", pk=session.pk)
@@ -217,7 +210,7 @@ def item_edit(request, pk):
                 actor=request.user, item=AgendaItem.objects.get(pk=item.pk), **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Point mis à jour.")
             return redirect("session_agenda", pk=item.session_id)
@@ -234,7 +227,7 @@ def item_upload(request, pk):
                 actor=request.user, item=item, uploaded=form.cleaned_data["file"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Document ajouté.")
             return redirect("session_agenda", pk=item.session_id)
@@ -270,7 +263,7 @@ def _reason_action(request, pk, service, done_message, template_title):
         try:
             service(actor=request.user, session=session, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, done_message)
             return redirect("session_detail", pk=session.pk)

@@ -22,15 +22,8 @@ from conferences.forms_sitting import (
 )
 from conferences.models import AgendaItem, Session
 from conferences.services import replies, sitting
+from core.forms import apply_errors
 from governance import legal_calendar
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _managed_session(request, pk) -> Session:
@@ -74,7 +67,7 @@ def session_reply(request, pk):
                 session_count=form.cleaned_data.get("session_count") or 1,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Votre réponse est enregistrée.")
             return redirect("session_reply", pk=session.pk)
@@ -244,7 +237,7 @@ def item_vote(request, pk):
                     chair_choice=data.get("chair_choice") or None,
                 )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Le résultat est enregistré.")
             return redirect("item_vote", pk=item.pk)
@@ -287,7 +280,7 @@ def session_second_convocation(request, pk):
                 actor=request.user, session=session, starts_at=form.cleaned_data["starts_at"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
+from core.forms import apply_errors
 from governance import perms, selectors, services
 from governance.forms import InviteForm
 from governance.models import User
@@ -87,11 +88,7 @@ def invite_user(request):
         try:
             invited = services.invite_user(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Invitation envoyée à {invited.email}.")
             return redirect("invite_user")

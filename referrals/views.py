@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_errors
 from referrals import forms, perms, questionnaires, selectors, services
 from referrals.models import Opinion, Referral
 
@@ -17,14 +18,6 @@ from referrals.models import Opinion, Referral
 def _require_manager(user) -> None:
     if not perms.can_manage(user):
         raise PermissionDenied
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _serve(field_file, filename: str):
@@ -62,7 +55,7 @@ def referral_create(request):
                 reminder_days=data["reminder_days"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Saisine créée : ajoutez les documents puis envoyez-la.")
             return redirect("referrals:referral_detail", pk=referral.pk)
@@ -117,7 +110,7 @@ def document_add(request, pk):
                 actor=request.user, referral=referral, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Document ajouté.")
             return redirect("referrals:referral_detail", pk=pk)
@@ -183,7 +176,7 @@ def opinion_detail(request, pk, insee_code):
             try:
                 services.file_opinion(actor=user, opinion=opinion, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "L'avis de la commune est enregistré.")
                 return redirect("referrals:opinion_detail", pk=pk, insee_code=insee_code)
@@ -227,7 +220,7 @@ def _data_collection(request, opinion, *, can_answer, locked):
                     actor=request.user, opinion=opinion, values=form.cleaned_data, submit=submit
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -290,7 +283,7 @@ def late_deliberation_record(request, pk, insee_code):
                 deliberation_pdf=data["late_deliberation_pdf"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Délibération tardive enregistrée pour mémoire.")
             return redirect("referrals:opinion_detail", pk=pk, insee_code=insee_code)
@@ -309,7 +302,7 @@ def questionnaire_edit(request, pk):
                 actor=request.user, questionnaire=referral.questionnaire, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Question ajoutée.")
             return redirect("referrals:questionnaire_edit", pk=pk)

@@ -167,12 +167,15 @@ def test_the_portal_recovers_from_a_postgres_restart_without_being_restarted(tmp
         restart_began = time.monotonic()
         cluster.pg_ctl("restart")
         back = time.monotonic()
-        time.sleep(2)
+        time.sleep(3)
         stop.set()
         client.join(30)
 
         before = [status for at, status in log if at < restart_began]
-        after = [status for at, status in log if at > back + 0.1]
+        # Requests begun in the first second after the server is back may still meet its start-up
+        # ("the database system is starting up") or a connection broken by the restart; from
+        # then on every request must succeed, served by the same gunicorn.
+        after = [status for at, status in log if at > back + 1.0]
         assert before and set(before) == {200}
         assert len(after) >= 10
         assert set(after) == {200}, f"après le redémarrage : {after}"
