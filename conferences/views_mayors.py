@@ -12,14 +12,7 @@ from conferences import selectors_mayors as selectors
 from conferences.forms_mayors import MayorsRequestForm
 from conferences.models import MayorsRequest
 from conferences.services import mayors
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+from core.forms import apply_errors
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,7 +36,7 @@ def mayors_request_list(request):
                     description=form.cleaned_data["description"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 if created.status == MayorsRequest.Status.REFUSED:
                     messages.error(request, f"Demande refusée : {created.refusal_reason}.")

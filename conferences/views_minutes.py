@@ -17,6 +17,7 @@ from conferences.models import Minutes, MinutesSignature, Session
 from conferences.services import minutes as minutes_service
 from conferences.services import publication
 from conferences.services.minutes import AlreadyDone
+from core.forms import apply_errors
 from governance import legal_calendar
 from governance.models import Membership, Person
 
@@ -167,11 +168,7 @@ def minutes_correction(request, pk):
             messages.info(request, _error_text(exc))
             return redirect("minutes_versions", pk=session.pk)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -173,33 +173,41 @@ def record_recusal(*, actor: User, item: AgendaItem, person: Person) -> Recusal:
 # --- Session status -------------------------------------------------------------------------------
 
 
+def _advance(*, actor: User, session: Session, source: str, target: str, refusal: str) -> Session:
+    """One step of draft → convened → held → closed: done once, repeated steps are no-ops."""
+    session = _locked(session)
+    _require_manager(actor, session)
+    if session.status == target:
+        return session  # Already done.
+    if session.status != source:
+        raise ValidationError(refusal)
+    session.status = target
+    session.save(update_fields=["status"])
+    record_event(action=f"session.{target}", actor=actor, epci=session.body.epci, target=session)
+    return session
+
+
 @transaction.atomic
 def mark_session_held(*, actor: User, session: Session) -> Session:
     """The session opens: answers close, attendance and votes are recorded."""
-    session = _locked(session)
-    _require_manager(actor, session)
-    if session.status == Session.Status.HELD:
-        return session  # Already done.
-    if session.status != Session.Status.CONVENED:
-        raise ValidationError("Seule une séance convoquée peut être ouverte.")
-    session.status = Session.Status.HELD
-    session.save(update_fields=["status"])
-    record_event(action="session.held", actor=actor, epci=session.body.epci, target=session)
-    return session
+    return _advance(
+        actor=actor,
+        session=session,
+        source=Session.Status.CONVENED,
+        target=Session.Status.HELD,
+        refusal="Seule une séance convoquée peut être ouverte.",
+    )
 
 
 @transaction.atomic
 def close_session(*, actor: User, session: Session) -> Session:
-    session = _locked(session)
-    _require_manager(actor, session)
-    if session.status == Session.Status.CLOSED:
-        return session  # Already done.
-    if session.status != Session.Status.HELD:
-        raise ValidationError("Seule une séance tenue peut être close.")
-    session.status = Session.Status.CLOSED
-    session.save(update_fields=["status"])
-    record_event(action="session.closed", actor=actor, epci=session.body.epci, target=session)
-    return session
+    return _advance(
+        actor=actor,
+        session=session,
+        source=Session.Status.HELD,
+        target=Session.Status.CLOSED,
+        refusal="Seule une séance tenue peut être close.",
+    )
 
 
 # --- Votes and opinions ---------------------------------------------------------------------------
