@@ -75,6 +75,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form templates, with <select> options written in Python (core/form_renderer.py).
+FORM_RENDERER = "core.form_renderer.FormRenderer"
+
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
