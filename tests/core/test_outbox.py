@@ -177,3 +177,27 @@ def test_one_refused_message_does_not_stop_the_batch(monkeypatch):
     assert counts == {"sent": 2, "skipped": 0, "failed": 1}
     assert OutboundMessage.objects.get(to_email="dest1@exemple.test").status == "pending"
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_each_mark_is_one_commit_and_the_setting_is_restored():
+    """How a worker runs (no surrounding transaction): on PostgreSQL "sent" and its log row are
+    one statement, and synchronous_commit is back to its value once the batch is done."""
+    from django.db import connection
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    before = setting() if connection.vendor == "postgresql" else None
+    # No surrounding transaction: the (eager) batch task runs at once, as in a worker.
+    ids = services.queue_emails(emails=[_email(n, key=f"w:{n}") for n in range(3)])
+    assert len(mail.outbox) == 3
+    assert set(OutboundMessage.objects.values_list("status", "attempts")) == {("sent", 1)}
+    assert OutboundMessageLog.objects.filter(message_id__in=ids, outcome="sent").count() == 3
+    if before is not None:
+        assert setting() == before
+    # A second run sends nothing more.
+    assert services.deliver_messages(ids) == {"sent": 0, "skipped": 3, "failed": 0}
+    assert len(mail.outbox) == 3
