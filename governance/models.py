@@ -412,8 +412,10 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # An EPCI with a legal history cannot be deleted; a deleted account leaves its events, with
+    # no actor (the only change the database triggers of migration 0003 let through).
     epci = models.ForeignKey(
-        EPCI, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        EPCI, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     action = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=80, blank=True)

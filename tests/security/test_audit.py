@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conferences.services import convocation, replies
-from governance.audit import record_event
+from governance.audit import audit_event, record_event
 from governance.models import AuditEvent, Membership
 from referrals import services as referral_services
 from referrals import sweeps
@@ -42,6 +42,39 @@ class TestAppendOnly:
         with pytest.raises(ValueError, match="ajout seul"):
             AuditEvent.objects.bulk_update([event], ["action"])
         assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
+
+    @pytest.mark.parametrize(
+        "statement",
+        [
+            "UPDATE governance_auditevent SET action = 'autre' WHERE id = %s",
+            "UPDATE governance_auditevent SET actor_id = NULL, action = 'autre' WHERE id = %s",
+            "UPDATE governance_auditevent SET at = at WHERE id = %s",
+            "DELETE FROM governance_auditevent WHERE id = %s",
+        ],
+    )
+    def test_the_database_itself_refuses_changes_and_deletions(self, epci, secretariat, statement):
+        from django.db import DatabaseError, connection, transaction
+
+        event = record_event(action="test.event", actor=secretariat, epci=epci, n=1)
+        with pytest.raises(DatabaseError, match="ajout seul"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [event.pk])
+        row = AuditEvent.objects.values("action", "actor_id", "data").get(pk=event.pk)
+        assert row == {"action": "test.event", "actor_id": secretariat.pk, "data": {"n": 1}}
+
+    def test_a_deleted_account_leaves_its_events_without_an_actor(self, epci):
+        user = UserFactory(epci=epci)
+        event = record_event(action="test.event", actor=user, epci=epci)
+        user.delete()
+        kept = AuditEvent.objects.get(pk=event.pk)
+        assert (kept.actor_id, kept.action, kept.epci_id) == (None, "test.event", epci.pk)
+
+    def test_an_epci_with_a_legal_history_cannot_be_deleted(self, epci):
+        from django.db.models import ProtectedError
+
+        record_event(action="test.event", epci=epci)
+        with pytest.raises(ProtectedError):
+            epci.delete()
 
 
 def _event(action):
@@ -127,15 +160,12 @@ def events(epci, other_epci, secretariat):
     return made
 
 
-def _at(event, day):
-    """Back-date an event (the ORM refuses updates: write the column through a raw cursor)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {AuditEvent._meta.db_table} SET at = %s WHERE id = %s",
-            [dt.datetime.combine(day, dt.time(12), tzinfo=PARIS), event.pk],
-        )
+def _dated(action, day, **kwargs):
+    """An event written on a given day (the log refuses any later change, even to back-date)."""
+    event = audit_event(action=action, **kwargs)
+    event.at = dt.datetime.combine(day, dt.time(12), tzinfo=PARIS)
+    event.save()
+    return event
 
 
 class TestAuditLogPage:
@@ -152,14 +182,14 @@ class TestAuditLogPage:
         assert [e.pk for e, _ in response.context["events"]] == [e.pk for e in events[2::-1]]
         assert "Avis tacite constaté" in response.content.decode()
 
-    def test_filters_by_action_and_day(self, client, events, secretariat):
-        _at(events[0], dt.date(2026, 1, 10))
-        _at(events[1], dt.date(2026, 2, 10))
+    def test_filters_by_action_and_day(self, client, epci, secretariat):
+        january = _dated("session.convened", dt.date(2026, 1, 10), actor=secretariat, epci=epci)
+        _dated("referral.tacit_opinion", dt.date(2026, 2, 10), epci=epci)
         client.force_login(secretariat)
         response = client.get(self.url, {"action": "session.convened"})
-        assert [e.pk for e, _ in response.context["events"]] == [events[0].pk]
+        assert [e.pk for e, _ in response.context["events"]] == [january.pk]
         response = client.get(self.url, {"start": "2026-01-01", "end": "2026-01-31"})
-        assert [e.pk for e, _ in response.context["events"]] == [events[0].pk]
+        assert [e.pk for e, _ in response.context["events"]] == [january.pk]
         response = client.get(self.url, {"start": "pas-une-date", "action": "inconnue"})
         assert response.status_code == 200  # a bad filter shows the form errors, no 500
         assert "Saisissez une date valide" in response.content.decode()
