@@ -56,9 +56,12 @@ class TestAppendOnly:
         from django.db import DatabaseError, connection, transaction
 
         event = record_event(action="test.event", actor=secretariat, epci=epci, n=1)
-        with pytest.raises(DatabaseError, match="ajout seul"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="ajout seul"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
         row = AuditEvent.objects.values("action", "actor_id", "data").get(pk=event.pk)
         assert row == {"action": "test.event", "actor_id": secretariat.pk, "data": {"n": 1}}
 
