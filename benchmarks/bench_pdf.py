@@ -18,6 +18,7 @@ import io
 import os
 import platform
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKDIR = Path(tempfile.mkdtemp(prefix="interco-bench-pdf-"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 
 
 def setup() -> None:
@@ -202,48 +204,134 @@ def row(name, portal, bare):
     )
 
 
+def bare_pack(html: str, session) -> tuple[bytes, int]:
+    """The same pack made the plainest way: WeasyPrint renders the pack's final HTML once, and
+    pypdf appends the same attached files, with no contents pass, no PDF/UA, no outline."""
+    from django.core.files.storage import default_storage
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    from conferences.models import AgendaDocument
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(HTML(string=html).write_pdf())))
+    documents = AgendaDocument.objects.filter(item__session=session).order_by(
+        "item__position", "pk"
+    )
+    for document in documents:
+        with default_storage.open(document.file.name, "rb") as handle:
+            writer.append(PdfReader(io.BytesIO(handle.read())))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue(), len(writer.pages)
+
+
+def in_child(func):
+    """Run func in a forked process, as a Celery worker process would, REPEATS times: the
+    median wall time, the result and the process's peak resident memory (ru_maxrss)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe(duplex=False)
+
+    def target():
+        started = time.perf_counter()
+        result = func()
+        elapsed = time.perf_counter() - started
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        child.send((elapsed, result, rss))
+
+    runs = []
+    for _ in range(REPEATS):
+        process = context.Process(target=target)
+        process.start()
+        runs.append(parent.recv())
+        process.join()
+    elapsed = statistics.median(run[0] for run in runs)
+    result = runs[0][1]
+    rss = max(run[2] for run in runs)
+    return {"seconds": elapsed, "result": result, "rss_mb": rss, "peak_mb": float("nan")}
+
+
 def main() -> None:
     setup()
     from conferences.models import Minutes
-    from conferences.pdf import render, render_pdf_bytes, sources
+    from conferences.pdf import pack, render, render_pdf_bytes, sources
 
     lines = [
-        "| Document | Pages | Taille | Portail (s) | WeasyPrint seul (s) | Ratio | Pic Python |",
-        "|---|---|---|---|---|---|---|",
+        "| Document | Pages | Taille | Portail (s) | WeasyPrint seul (s) | Ratio "
+        "| Pic Python | RSS du processus |",
+        "|---|---|---|---|---|---|---|---|",
     ]
+
+    def add(name, portal, bare):
+        lines.append(row(name, portal, bare) + f" {portal['rss_mb']:.0f} Mo |")
+
+    bare_weasyprint("<p>Mise en route : polices et feuilles de style chargées une fois.</p>")
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for members in (130, 240):
         session = build_session(members, 40)
         Minutes.objects.create(session=session, debates_html="<p>Débat. </p>" * 40)
-        portal = measure(
-            "minutes",
-            lambda s=session: render_pdf_bytes(session=s, kind="minutes"),
-            memory=members == 130,
-        )
+        portal = in_child(lambda s=session: render_pdf_bytes(session=s, kind="minutes"))
+        if members == 130:
+            portal["peak_mb"] = measure(
+                "minutes",
+                lambda s=session: render_pdf_bytes(session=s, kind="minutes"),
+                memory=True,
+            )["peak_mb"]
         html = render.html_for(
             "minutes", sources.source_for(sources.load_session(session.pk), "minutes")
         )
-        bare = measure("bare", lambda h=html: bare_weasyprint(h))
-        lines.append(row(f"Procès-verbal, 40 points, {members} membres", portal, bare))
-        delib = measure(
-            "deliberations", lambda s=session: render_pdf_bytes(session=s, kind="deliberations")
+        bare = in_child(lambda h=html: bare_weasyprint(h))
+        add(f"Procès-verbal, 40 points, {members} membres", portal, bare)
+        delib = in_child(lambda s=session: render_pdf_bytes(session=s, kind="deliberations"))
+        html = render.html_for(
+            "deliberations",
+            sources.source_for(sources.load_session(session.pk), "deliberations"),
         )
-        lines.append(row(f"Liste des délibérations, {members} membres", delib, None))
+        bare = in_child(lambda h=html: bare_weasyprint(h))
+        add(f"Liste des délibérations, {members} membres", delib, bare)
 
-    session = build_session(130, 40, attachments_pages=180)
-    portal = measure("pack", lambda: render_pdf_bytes(session=session, kind="pack"), memory=True)
-    lines.append(row("Dossier de séance (40 notes + 180 p. annexées)", portal, None))
+    session = build_session(240, 40, attachments_pages=180)
+    portal = in_child(lambda: render_pdf_bytes(session=session, kind="pack"))
+    portal["peak_mb"] = measure(
+        "pack", lambda: render_pdf_bytes(session=session, kind="pack"), memory=True
+    )["peak_mb"]
+    # The HTML of the pack's last layout pass, for the bare render of the same document.
+    seen = []
+    original = render.html_document
+
+    def recording(html):
+        seen.append(html)
+        return original(html)
+
+    render.html_document = recording
+    try:
+        pack.render_pack(sources.source_for(sources.load_session(session.pk), "pack"))
+    finally:
+        render.html_document = original
+    passes = len(seen)
+    bare = in_child(lambda: bare_pack(seen[-1], session))
+    add(
+        f"Dossier de séance (40 notes, 240 membres + 180 p. annexées ; {passes} passes)",
+        portal,
+        bare,
+    )
     from pypdf import PdfReader
 
     content, pages = portal["result"]
     assert len(PdfReader(io.BytesIO(content)).pages) == pages
 
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"Machine : {platform.platform()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPU ; {datetime.date.today():%Y-%m-%d}"
+        f"{os.cpu_count()} CPU ; {datetime.date.today():%Y-%m-%d} ; "
+        f"charge {' '.join(Path('/proc/loadavg').read_text().split()[:3])}"
     )
     print("\n".join(lines))
-    print(f"\nPic mémoire du processus (ru_maxrss) : {rss:.0f} Mo")
+    print(f"\nRSS du processus parent avant les rendus : {baseline:.0f} Mo")
 
 
 if __name__ == "__main__":

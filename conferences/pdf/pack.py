@@ -1,6 +1,15 @@
 """The session pack: a contents page, the convocation, the summary notes (one WeasyPrint
 document), then the attached PDF documents merged with pypdf, with an outline (bookmarks) and a
-printed contents page giving every part's page number in the merged file."""
+printed contents page giving every part's page number in the merged file.
+
+One layout pass, however long the pack: the contents page does not hold numbers computed in
+Python from an earlier layout; its cells are CSS `target-counter()` references that WeasyPrint
+resolves while laying out. The attached files are not in the WeasyPrint document, so each is
+stood for by an empty placeholder page whose page counter jumps by the length of the file
+before it (a named page with `counter-increment: page N`), and a last placeholder ("#fin")
+carries the number of the pack's last page for the "page X / Y" footers. The placeholders are
+dropped when the real files are merged in. (Laying the front out twice, once to learn its
+length and once to print the numbers, cost a second full layout: benchmarks/README.md.)"""
 
 from __future__ import annotations
 
@@ -15,10 +24,6 @@ from pypdf.errors import PyPdfError
 from conferences.pdf import render
 
 logger = logging.getLogger(__name__)
-
-# The contents page's own length depends on its entries, not on the numbers printed in them;
-# a few passes always settle (one in practice).
-MAX_LAYOUT_PASSES = 3
 
 
 def _attachments(source: dict) -> list[dict]:
@@ -63,67 +68,77 @@ def _anchor_pages(document, anchors: list[str]) -> dict[str, int]:
 
 
 def _toc(source, attachments, readers, front_pages: int, anchors: dict[str, int]) -> list[dict]:
-    def page(anchor):
-        return anchors[anchor] + 1 if anchor in anchors else None
+    """The contents: each entry's title, level, the anchor the printed page number refers to
+    (resolved by WeasyPrint) and, once laid out, its page in the merged file (for the outline)."""
+
+    def entry(title, level, anchor):
+        return {
+            "title": title,
+            "level": level,
+            "anchor": anchor,
+            "page": anchors[anchor] + 1 if anchor in anchors else None,
+        }
 
     notes = [item for item in source["items"] if item["summary_note"]]
-    toc = [{"title": "Convocation et ordre du jour", "level": 1, "page": page("convocation")}]
+    toc = [entry("Convocation et ordre du jour", 1, "convocation")]
     if notes:
-        toc.append({"title": "Notes explicatives de synthèse", "level": 1, "page": page("notes")})
+        toc.append(entry("Notes explicatives de synthèse", 1, "notes"))
         toc.extend(
-            {
-                "title": f"Point {item['position']} — {item['title']}",
-                "level": 2,
-                "page": page(f"note-{item['position']}"),
-            }
+            entry(f"Point {item['position']} — {item['title']}", 2, f"note-{item['position']}")
             for item in notes
         )
     if attachments:
-        toc.append({"title": "Documents annexés", "level": 1, "page": front_pages + 1})
+        toc.append({**entry("Documents annexés", 1, "annexe-1"), "page": front_pages + 1})
         start = front_pages + 1
-        for attachment, reader in zip(attachments, readers, strict=True):
-            toc.append(
-                {
-                    "title": f"Point {attachment['position']} — {attachment['name']}",
-                    "level": 2,
-                    "page": start if front_pages else None,
-                }
-            )
+        for index, (attachment, reader) in enumerate(zip(attachments, readers, strict=True)):
+            title = f"Point {attachment['position']} — {attachment['name']}"
+            toc.append({**entry(title, 2, f"annexe-{index + 1}"), "page": start})
             start += len(reader.pages)
     return toc
 
 
-def _front(source: dict, attachments, readers):
-    """Lay out contents + convocation + notes until the printed page numbers are stable."""
-    total_attached = sum(len(r.pages) for r in readers)
-    anchors_wanted = ["convocation", "notes"] + [
-        f"note-{item['position']}" for item in source["items"] if item["summary_note"]
+def _placeholders(readers) -> list[dict]:
+    """One empty page per attached file, then "#fin": the page counter on each is the number
+    the file (or the pack's last page) has in the merged pack."""
+    lengths = [len(reader.pages) for reader in readers]
+    if not lengths:
+        return []
+    placeholders = [{"id": "annexe-1", "increment": 1}]
+    placeholders += [
+        {"id": f"annexe-{index + 1}", "increment": lengths[index - 1]}
+        for index in range(1, len(lengths))
     ]
-    front_pages, anchors, document = 0, {}, None
-    for _ in range(MAX_LAYOUT_PASSES):
-        toc = _toc(source, attachments, readers, front_pages, anchors)
-        notes = [item for item in source["items"] if item["summary_note"]]
-        html = render.html_for(
-            render.Kind.PACK,
-            source,
-            toc=toc,
-            notes=notes,
-            total_pages=(front_pages + total_attached) if front_pages else None,
-        )
-        document = render.html_document(html)
-        new_anchors = _anchor_pages(document, anchors_wanted)
-        if len(document.pages) == front_pages and new_anchors == anchors:
-            break
-        front_pages, anchors = len(document.pages), new_anchors
-    return document, toc, anchors
+    placeholders.append({"id": "fin", "increment": lengths[-1] - 1})
+    return placeholders
+
+
+def _front(source: dict, attachments, readers):
+    """Lay out contents + convocation + notes + placeholders, once. Returns the document, the
+    number of its real (front) pages and the contents with their pages."""
+    placeholders = _placeholders(readers)
+    notes = [item for item in source["items"] if item["summary_note"]]
+    html = render.html_for(
+        render.Kind.PACK,
+        source,
+        toc=_toc(source, attachments, readers, 0, {}),
+        notes=notes,
+        placeholders=placeholders,
+        increments=sorted({p["increment"] for p in placeholders}),
+    )
+    document = render.html_document(html)
+    front_pages = len(document.pages) - len(placeholders)
+    anchors_wanted = ["convocation", "notes"] + [f"note-{item['position']}" for item in notes]
+    anchors = _anchor_pages(document, anchors_wanted)
+    return document, front_pages, _toc(source, attachments, readers, front_pages, anchors)
 
 
 def render_pack(source: dict) -> tuple[bytes, int]:
     attachments = _attachments(source)
     readers = [_read(a) or _notice(a) for a in attachments]
-    document, toc, anchors = _front(source, attachments, readers)
+    document, front_pages, toc = _front(source, attachments, readers)
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(render.write(document))), import_outline=False)
+    front = PdfReader(io.BytesIO(render.write(document)))
+    writer.append(front, pages=(0, front_pages), import_outline=False)  # without placeholders
     for reader in readers:
         writer.append(reader, import_outline=False)
     _outline(writer, toc)

@@ -220,6 +220,51 @@ class TestPack:
         annexes = reader.outline[titles.index("Documents annexés") + 1]
         assert [reader.get_destination_page_number(o) for o in annexes] == [3, 5, 8]
 
+    def test_pack_is_laid_out_once_and_numbers_every_page_of_the_merged_file(
+        self, epci, secretariat, monkeypatch
+    ):
+        from conferences.pdf import render
+
+        session, agenda, _ = sat_session(epci, secretariat)
+        for item in agenda:
+            item.summary_note = "Exposé des motifs. " * 400  # notes over several pages
+            item.save()
+        AgendaDocumentFactory(
+            item=agenda[1],
+            name="Long.pdf",
+            file=ContentFile(small_pdf(7, "ANNEXE-LONGUE"), name="long.pdf"),
+        )
+        AgendaDocumentFactory(
+            item=agenda[2],
+            name="Court.pdf",
+            file=ContentFile(small_pdf(2, "ANNEXE-COURTE"), name="court.pdf"),
+        )
+        layouts = []
+        original = render.html_document
+        monkeypatch.setattr(
+            render, "html_document", lambda html: layouts.append(html) or original(html)
+        )
+        content, pages = render_pdf_bytes(session=session, kind="pack")
+        assert len(layouts) == 1
+        reader, texts = pdf_text(content)
+        front = pages - 9
+        assert front > 4  # contents, convocation, several pages of notes
+        assert "ANNEXE-LONGUE — feuille 1" in texts[front]
+        assert "ANNEXE-COURTE — feuille 1" in texts[front + 7]
+        assert re.search(rf"Long\.pdf\s*{front + 1}\b", texts[0]), texts[0]
+        assert re.search(rf"Court\.pdf\s*{front + 8}\b", texts[0]), texts[0]
+        for number in range(front):  # no placeholder page left, every footer says the total
+            assert f"page {number + 1} / {pages}" in texts[number]
+        notes_page = next(i for i in range(1, front) if "Notes explicatives" in texts[i])
+        assert re.search(rf"Notes explicatives de synthèse\s*{notes_page + 1}\b", texts[0])
+
+    def test_pack_without_attachments_counts_its_own_pages(self, epci, secretariat):
+        session, _, _ = sat_session(epci, secretariat)
+        content, pages = render_pdf_bytes(session=session, kind="pack")
+        _, texts = pdf_text(content)
+        assert len(texts) == pages
+        assert all(f"page {n + 1} / {pages}" in text for n, text in enumerate(texts))
+
 
 def test_file_name_says_what_it_is(epci):
     import datetime
