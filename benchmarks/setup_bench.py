@@ -29,7 +29,13 @@ from django.core.files.base import ContentFile  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from conferences.models import AgendaDocument, Session  # noqa: E402
+from conferences.models import (  # noqa: E402
+    AgendaDocument,
+    Publication,
+    RenderedDocument,
+    Session,
+)
+from conferences.pdf.documents import build_document  # noqa: E402
 from governance.models import EPCI, Mandate, User  # noqa: E402
 from governance.rules import BodyKind  # noqa: E402
 from governance.scale.territory import EPCI_SIREN  # noqa: E402
@@ -112,6 +118,31 @@ def main() -> None:
         document = AgendaDocument(item=item, name="rapport-bench.pdf", size=len(content))
         document.file.save("rapport-bench.pdf", ContentFile(content), save=False)
         document.save()
+    # The minutes PDF of that session, rendered once and stored: each download checks that the
+    # stored file is current (fingerprint of its data) and serves it, never rendering.
+    build_document(session_id=session.pk, kind=RenderedDocument.Kind.MINUTES)
+    minutes = RenderedDocument.objects.get(session=session, kind=RenderedDocument.Kind.MINUTES)
+    assert minutes.status == RenderedDocument.Status.READY, minutes.error
+    # The same minutes put online (a Publication: never re-rendered, never changed), as town
+    # halls download them from the public page.
+    publication = Publication.objects.filter(
+        session=session, kind=Publication.Kind.MINUTES, version=1
+    ).first()
+    if publication is None:
+        publication = Publication(
+            body=session.body,
+            session=session,
+            kind=Publication.Kind.MINUTES,
+            version=1,
+            title=f"Procès-verbal — {session.body.name}",
+            filename=minutes.filename,
+            size=minutes.file.size,
+            author=secretariat.get_full_name(),
+            published_by=secretariat,
+        )
+        with minutes.file.open("rb") as handle:
+            publication.file.save(minutes.filename, ContentFile(handle.read()), save=False)
+        publication.save()
     referral = Referral.objects.filter(epci=epci, status=Referral.Status.OPEN).order_by("-pk")[0]
     month = session.starts_at.strftime("%Y-%m")
 
@@ -120,6 +151,7 @@ def main() -> None:
         "elected": signed_in_cookie(elected),
         "dgs": signed_in_cookie(dgs_user),
         "agent": signed_in_cookie(agent),
+        "anonymous": "",
     }
     pages = [
         ("plancher", reverse("bench_floor"), "elected"),
@@ -133,7 +165,20 @@ def main() -> None:
             "dgs",
         ),
         ("demandes", reverse("mutualisation:request_list"), "agent"),
-        ("pdf", reverse("document_download", args=[document.pk]), "elected"),
+        ("document", reverse("document_download", args=[document.pk]), "elected"),
+        (
+            "pdf-publie",
+            reverse(
+                "publication_download",
+                kwargs={"pk": publication.pk, "filename": publication.filename},
+            ),
+            "anonymous",
+        ),
+        (
+            "pdf-seance",
+            reverse("session_pdf", kwargs={"pk": session.pk, "kind": "minutes"}),
+            "secretariat",
+        ),
     ]
     targets = {
         "pages": [
@@ -148,6 +193,7 @@ def main() -> None:
         },
         "council_session": session.pk,
         "document_size": document.size,
+        "minutes_pdf_size": minutes.file.size,
     }
     (OUT / "targets.json").write_text(json.dumps(targets, indent=2))
     for page in targets["pages"]:
