@@ -4,9 +4,12 @@ number of queries, whatever the number of rows."""
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypedDict
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -28,6 +31,7 @@ from mutualisation.models import (
     TimeEntry,
     TrainingSession,
 )
+from referrals import display
 
 
 def acting_commune(user) -> Commune | None:
@@ -96,6 +100,54 @@ def request_list(user, *, status: str = ""):
     return requests
 
 
+def request_page(user, *, status: str = "", number=None, per_page: int = 50) -> Page:
+    """One page of the request list (2 queries: the count, then the page). The page's requests
+    are picked by id in a subquery that reads the requests alone; only those rows are joined to
+    their commune, offer and agent, however deep the page."""
+    ids = request_list(user, status=status).values_list("pk", flat=True)
+    page = Paginator(ids, per_page).get_page(number)
+    page.object_list = list(ServiceRequest.objects.filter(pk__in=page.object_list).for_list())
+    return page
+
+
+STATUS_LABELS = dict(ServiceRequest.Status.choices)
+
+
+class RequestLine(TypedDict):
+    """A row of the request table (_request_table.html), printed as is."""
+
+    number: str
+    url: str
+    subject: str
+    commune: str
+    offer: str
+    status: str
+    overdue: bool
+    agent: str
+    due_on: str
+
+
+def request_lines(requests: Iterable[ServiceRequest]) -> list[RequestLine]:
+    """The request table's rows, from requests read by for_list() (no query): one reverse() and
+    one date for the whole table, each value formatted once."""
+    detail_url = display.url_maker("mutualisation:request_detail")
+    today = timezone.localdate()
+    return [
+        RequestLine(
+            number=str(r.pk),
+            url=detail_url(r.pk),
+            subject=r.subject,
+            commune=r.commune.name,
+            offer=r.offer.name,
+            status=STATUS_LABELS.get(r.status, r.status),
+            overdue=r.is_overdue_on(today),
+            agent=(r.assigned_to.get_full_name() if r.assigned_to else "") or "—",
+            due_on=display.day(r.due_on) or "—",
+        )
+        for r in requests
+    ]
+
+
 def request_detail(user, pk: int) -> ServiceRequest:
     """The request with its log, thread, attachments and time entries (6 queries)."""
     return get_object_or_404(
@@ -135,9 +187,11 @@ def staff_dashboard(user) -> dict:
     )
     return {
         "counts": [(label, counts[value]) for value, label in ServiceRequest.Status.choices],
-        "overdue": list(requests.overdue().for_list().order_by("due_on", "pk")),
-        "mine": list(requests.open().filter(assigned_to=user).for_list().order_by("due_on", "pk")),
-        "unassigned": list(
+        "overdue": request_lines(requests.overdue().for_list().order_by("due_on", "pk")),
+        "mine": request_lines(
+            requests.open().filter(assigned_to=user).for_list().order_by("due_on", "pk")
+        ),
+        "unassigned": request_lines(
             requests.filter(status=ServiceRequest.Status.SUBMITTED)
             .for_list()
             .order_by("submitted_at", "pk")

@@ -150,13 +150,16 @@ def request_list(request):
     if not (perms.is_staff(request.user) or perms.acts_for_commune(request.user)):
         raise PermissionDenied
     status = request.GET.get("etat", "")
-    page = Paginator(selectors.request_list(request.user, status=status), 50).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.request_page(request.user, status=status, number=request.GET.get("page"))
     return render(
         request,
         "mutualisation/request_list.html",
-        {"page": page, "status": status, "statuses": ServiceRequest.Status.choices},
+        {
+            "page": page,
+            "requests": selectors.request_lines(page.object_list),
+            "status": status,
+            "statuses": ServiceRequest.Status.choices,
+        },
     )
 
 

@@ -71,7 +71,6 @@ def referral_detail(request, pk):
             "dashboard": dashboard,
             "referral": dashboard.referral,
             "can_manage": perms.can_manage(request.user),
-            "document_form": forms.DocumentForm(),
         },
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from governance.models import EPCI, Commune
@@ -100,8 +100,13 @@ class OpinionQuerySet(models.QuerySet):
         return self.filter(deadline_ends_at__lte=now)
 
     def for_dashboard(self):
-        """Every line of a dashboard with its commune and sector in the same query."""
-        return self.select_related("commune__sector").order_by("commune__name", "pk")
+        """Every line of a dashboard with its commune and its sector's name (`sector_name`,
+        None without a sector) in the same query."""
+        return (
+            self.select_related("commune")
+            .annotate(sector_name=F("commune__sector__name"))
+            .order_by("commune__name", "pk")
+        )
 
 
 class Opinion(models.Model):

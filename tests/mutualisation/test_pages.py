@@ -90,6 +90,68 @@ class TestRequestAccess:
             assert client.get(url("request_detail", pk=own_request.pk)).status_code == 200
 
 
+class TestRequestList:
+    @pytest.mark.parametrize("n", [3, 60])
+    def test_query_count(
+        self, client, agent, epci, commune, legal_offer, n, django_assert_num_queries
+    ):
+        ServiceRequestFactory.create_batch(n, commune=commune, offer=legal_offer)
+        client.force_login(agent)
+        # session, user, count, the page (its ids picked in a subquery), epci (header)
+        with django_assert_num_queries(5):
+            assert client.get(url("request_list")).status_code == 200
+
+    def test_pages_newest_first_with_ready_rows(
+        self, client, agent, dgs, epci, commune, legal_offer
+    ):
+        start = datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC)
+        made = [
+            ServiceRequestFactory(
+                commune=commune,
+                offer=legal_offer,
+                submitted_at=start + datetime.timedelta(hours=i // 2),  # pairs: same instant
+            )
+            for i in range(55)
+        ]
+        newest_first = sorted(made, key=lambda r: (r.submitted_at, r.pk), reverse=True)
+        late = newest_first[1]
+        ServiceRequest.objects.filter(pk=late.pk).update(
+            status=ServiceRequest.Status.IN_PROGRESS,
+            assigned_to=agent,
+            due_on=datetime.date(2020, 1, 31),
+        )
+        client.force_login(agent)
+        first = client.get(url("request_list"))
+        assert list(first.context["page"].object_list) == newest_first[:50]
+        rows = first.context["requests"]
+        assert [row["number"] for row in rows] == [str(r.pk) for r in newest_first[:50]]
+        assert rows[0] == {
+            "number": str(newest_first[0].pk),
+            "url": url("request_detail", pk=newest_first[0].pk),
+            "subject": newest_first[0].subject,
+            "commune": "Villetest",
+            "offer": "Assistance juridique",
+            "status": "Déposée",
+            "overdue": False,
+            "agent": "—",
+            "due_on": "—",
+        }
+        assert rows[1]["status"] == "En cours de traitement" and rows[1]["overdue"] is True
+        assert (rows[1]["agent"], rows[1]["due_on"]) == (agent.get_full_name(), "31/01/2020")
+        page = first.content.decode()
+        assert f'<a href="{rows[0]["url"]}">{newest_first[0].subject}</a>' in page
+        assert '<strong class="overdue">(en retard)</strong>' in page
+        assert "Page 1 sur 2." in page
+        second = client.get(url("request_list"), {"page": 2})
+        assert list(second.context["page"].object_list) == newest_first[50:]
+        beyond = client.get(url("request_list"), {"page": 9})
+        assert list(beyond.context["page"].object_list) == newest_first[50:]
+        waiting = client.get(url("request_list"), {"etat": "in_progress"})
+        assert [row["number"] for row in waiting.context["requests"]] == [str(late.pk)]
+        client.force_login(dgs)  # the request's commune: the same rows
+        assert len(client.get(url("request_list")).context["requests"]) == 50
+
+
 class TestFilingThroughTheForm:
     def test_ineligible_commune_is_told_why(self, client, epci, engineering_offer):
         big = CommuneFactory(epci=epci, name="Grandeville", population=48000)

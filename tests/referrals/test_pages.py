@@ -137,6 +137,65 @@ class TestDashboard:
         assert outcome.councils == 92 and outcome.population == 1_939_077
         assert outcome.largest.name == "Marseille"
 
+    def test_table_of_communes_is_printed_from_ready_lines(
+        self, client, secretariat, epci, commune
+    ):
+        """The selector formats each row (links, dates, populations, labels) as the template
+        filters did; the page prints them, escaped."""
+        referral = ReferralFactory(epci=epci)
+        commune.sector = SectorFactory(epci=epci, name="Pays d'Aix")
+        commune.save()
+        # Received on Saturday 14 March 2026: the legal deadline, Sunday 14 June, is postponed.
+        filed = OpinionFactory(
+            referral=referral,
+            commune=commune,
+            population=149_695,
+            received_on=dt.date(2026, 3, 14),
+            filed=True,
+        )
+        Opinion.objects.filter(pk=filed.pk).update(deliberation_pdf="referrals/d.pdf")
+        OpinionFactory(
+            referral=referral,
+            commune=CommuneFactory(epci=epci, name="Zèbre", insee_code="2A004", sector=None),
+            population=999,
+            received_on=RECEIVED,
+            unfavourable=True,
+            late_verdict=Opinion.Verdict.FAVOURABLE,
+        )
+        OpinionFactory(referral=referral, commune=CommuneFactory(epci=epci, name="Abeille"))
+        client.force_login(secretariat)
+        response = client.get(url("referral_detail", referral))
+        waiting, answered, late = response.context["dashboard"].lines
+        assert waiting["name"] == "Abeille"
+        assert (waiting["received_on"], waiting["deadline"], waiting["verdict"]) == ("—", "", "—")
+        assert waiting["state"] == "En attente" and waiting["deliberation_url"] == ""
+        assert answered == {
+            "name": "Villetest",
+            "url": f"/saisines/{referral.pk}/communes/68224/",
+            "sector": "Pays d'Aix",
+            "population": "149\xa0695",
+            "received_on": "14/03/2026",
+            "deadline": "15/06/2026",
+            "postponed": True,
+            "legal_deadline": "14/06/2026",
+            "state": "Réponse déposée",
+            "verdict": "Favorable",
+            "late_verdict": "",
+            "deliberation_url": f"/saisines/{referral.pk}/communes/68224/deliberation.pdf",
+            "deliberation": "n° 2026-01 du 15/01/2026",
+        }
+        assert late["sector"] == "—" and late["postponed"] is False
+        assert (late["verdict"], late["late_verdict"]) == ("Défavorable", "Favorable")
+        assert late["url"] == url("opinion_detail", referral, insee_code="2A004")
+        page = response.content.decode()
+        assert '<th scope="row"><a href="{}">Villetest</a></th>'.format(answered["url"]) in page
+        assert "<td>Pays d&#x27;Aix</td>" in page
+        assert '<td class="num">149\xa0695</td>' in page
+        assert "(légale : 14/06/2026, reportée)</span>" in page
+        assert '<span class="muted">non reçue</span>' in page
+        assert '<span class="muted">(tardif : Favorable)</span>' in page
+        assert '">n° 2026-01 du 15/01/2026</a>' in page
+
     @pytest.mark.parametrize("n", [10, 92])
     def test_dgs_query_count(self, client, dgs, epci, commune, n, django_assert_num_queries):
         referral = _referral(epci, commune, n)
