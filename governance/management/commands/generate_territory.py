@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from governance.scale import TerritoryExists, generate_territory
 
@@ -50,6 +51,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"L'EPCI {exc} existe déjà dans cette base : générez sur une base vide."
             ) from exc
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the planner, as autovacuum would leave them on a live
+            # database (it may be off, or not yet run, right after a bulk load).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write("Statistiques du planificateur calculées (ANALYZE).")
         self.stdout.write(self.style.SUCCESS("Terminé :"))
         for key, label in LABELS.items():
             self.stdout.write(f"  {label:<30} {counts[key]:>10,}".replace(",", "\u202f"))
