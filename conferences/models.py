@@ -123,7 +123,13 @@ class Session(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.title or f"Séance du {timezone.localtime(self.starts_at):%d/%m/%Y}"
+        return self.title_or_date(self.title, self.starts_at)
+
+    @staticmethod
+    def title_or_date(title: str, starts_at) -> str:
+        """The title, or "Séance du 12/03/2031" for an untitled session (display_title, for
+        the pages that read sessions as plain values)."""
+        return title or f"Séance du {timezone.localtime(starts_at):%d/%m/%Y}"
 
     @property
     def is_open_for_replies(self) -> bool:

@@ -9,12 +9,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from conferences import perms
+from conferences import display, perms
 from conferences.filters import SessionFilter
 from conferences.models import AgendaDocument, AgendaItem, CalendarFeed, Reply, Session
 from governance import perms as gov_perms
@@ -29,10 +29,46 @@ LOOK_BACK = datetime.timedelta(days=366)
 # --- "My sessions" -----------------------------------------------------------------------------
 
 
-def my_sessions(user) -> dict[str, list[Session]]:
+@dataclass
+class SessionDocument(display.Row):
+    """A document on "my sessions", with the agenda item it belongs to, ready to display."""
+
+    url: str
+    name: str
+    size: str  # "1,2 Mio"
+    item_position: str  # as displayed: "3"
+    item_title: str
+
+
+@dataclass
+class MySession(display.Row):
+    """A session on "my sessions": what its card shows, ready to display, and the answers it
+    is built from."""
+
+    pk: int
+    title: str
+    starts_at: datetime.datetime
+    status: str
+    anchor: str  # id of the card's heading
+    url: str
+    heading: str  # "Conseil communautaire — Séance du 12/03/2031"
+    starts_iso: str
+    starts_label: str  # "jeudi 12 mars 2031 à 18:00"
+    place: str  # "1 place de la Mairie, Rixheim (En présentiel)"
+    status_label: str
+    my_reply: Reply | None = None  # my current answer
+    reply_label: str = ""  # "Absent(e), donne pouvoir à Jean Dupont"
+    reply_date: str = ""
+    proxies_held: list[Reply] = field(default_factory=list)  # answers giving me their proxy
+    proxies_held_label: str = ""  # "de Jean Dupont, de Marie Curie"
+    documents: list[SessionDocument] = field(default_factory=list)
+
+
+def my_sessions(user) -> dict[str, list[MySession]]:
     """Upcoming and past (last twelve months) sessions of the bodies the user currently sits on,
     each with the documents of its agenda (and the item each belongs to), the user's current
-    answer (and so the proxy they gave) and the proxies they hold. 4 queries in all.
+    answer (and so the proxy they gave) and the proxies they hold. 3 queries in all; the
+    sessions are read as plain values (a card shows a few fields of each).
 
     The documents are read in one query joined to their items, not through a prefetch of every
     item: a council member's year holds some 2,000 items, nearly all without documents, and
@@ -42,39 +78,97 @@ def my_sessions(user) -> dict[str, list[Session]]:
     person_id = user.person_id
     my_bodies = Membership.objects.current().filter(person_id=person_id).values("body_id")
     now = timezone.now()
-    sessions = list(
+    rows = list(
         perms.sessions_for(user)
         .visible()
         .filter(body_id__in=my_bodies, starts_at__gte=now - LOOK_BACK)
-        .select_related("body", "place_commune")
-        .prefetch_related(
-            Prefetch(
-                "replies",
-                queryset=Reply.objects.filter(person_id=person_id, is_current=True)
-                .select_related("proxy_holder")
-                .order_by("pk"),
-                to_attr="my_replies",
-            ),
-            Prefetch(
-                "replies",
-                queryset=Reply.objects.filter(proxy_holder_id=person_id, is_current=True)
-                .select_related("person")
-                .order_by("person__last_name", "person__first_name", "pk"),
-                to_attr="proxies_held",
-            ),
-        )
         .order_by("starts_at", "pk")
+        .values_list(
+            "pk",
+            "title",
+            "starts_at",
+            "status",
+            "emergency",
+            "mode",
+            "address",
+            "body__name",
+            "place_commune_id",
+            "place_commune__name",
+        )
     )
-    documents: dict[int, list[AgendaDocument]] = {}
-    for document in (
-        AgendaDocument.objects.filter(item__session__in=[s.pk for s in sessions])
-        .select_related("item")
-        .order_by("item__session_id", "item__position", "item_id", "name", "pk")
+    pks = [row[0] for row in rows]
+    # My answers and the answers that give me a proxy, in one query.
+    my_replies: dict[int, list[Reply]] = {}
+    proxies_held: dict[int, list[Reply]] = {}
+    for reply in (
+        Reply.objects.filter(session_id__in=pks, is_current=True)
+        .filter(Q(person_id=person_id) | Q(proxy_holder_id=person_id))
+        .select_related("person", "proxy_holder")
+        .order_by("person__last_name", "person__first_name", "pk")
     ):
-        documents.setdefault(document.item.session_id, []).append(document)
-    for session in sessions:
-        session.my_reply = session.my_replies[0] if session.my_replies else None
-        session.all_documents = documents.get(session.pk, [])
+        if reply.person_id == person_id:
+            my_replies.setdefault(reply.session_id, []).append(reply)
+        if reply.proxy_holder_id == person_id:
+            proxies_held.setdefault(reply.session_id, []).append(reply)
+    document_url = display.pk_url("document_download")
+    documents: dict[int, list[SessionDocument]] = {}
+    for pk, name, size, session_id, position, title in (
+        AgendaDocument.objects.filter(item__session__in=pks)
+        .order_by("item__session_id", "item__position", "item_id", "name", "pk")
+        .values_list("pk", "name", "size", "item__session_id", "item__position", "item__title")
+    ):
+        documents.setdefault(session_id, []).append(
+            SessionDocument(
+                url=document_url(pk),
+                name=name,
+                size=display.file_size(size),
+                item_position=str(position),
+                item_title=title,
+            )
+        )
+    session_url = display.pk_url("session_detail")
+    modes = dict(Session.Mode.choices)
+    statuses = dict(Session.Status.choices)
+    answers = dict(Reply.Answer.choices)
+    sessions = []
+    for (
+        pk,
+        title,
+        starts_at,
+        status,
+        emergency,
+        mode,
+        address,
+        body_name,
+        commune_id,
+        commune_name,
+    ) in rows:
+        separator = ", " if address and commune_id is not None else ""
+        urgency = " — convoquée en urgence" if emergency else ""
+        session = MySession(
+            pk=pk,
+            title=title,
+            starts_at=starts_at,
+            status=status,
+            anchor=f"seance-{pk}",
+            url=session_url(pk),
+            heading=f"{body_name} — {Session.title_or_date(title, starts_at)}",
+            starts_iso=display.iso_datetime(starts_at),
+            starts_label=display.long_datetime(starts_at),
+            place=f"{address}{separator}{commune_name or ''} ({modes.get(mode, mode)})",
+            status_label=f"{statuses.get(status, status)}{urgency}",
+            proxies_held=proxies_held.get(pk, []),
+            documents=documents.get(pk, []),
+        )
+        session.proxies_held_label = ", ".join(
+            f"de {r.person.full_name}" for r in session.proxies_held
+        )
+        if pk in my_replies:
+            reply = session.my_reply = min(my_replies[pk], key=lambda r: r.pk)
+            holder = f" à {reply.proxy_holder.full_name}" if reply.proxy_holder else ""
+            session.reply_label = f"{answers.get(reply.answer, reply.answer)}{holder}"
+            session.reply_date = display.long_datetime(reply.answered_at, weekday=False)
+        sessions.append(session)
     return {
         "upcoming": [s for s in sessions if s.starts_at >= now],
         "past": [s for s in reversed(sessions) if s.starts_at < now],
@@ -85,23 +179,44 @@ def my_sessions(user) -> dict[str, list[Session]]:
 
 
 @dataclass
-class Day:
+class GridSession(display.Row):
+    """A session in a cell of the month grid, ready to display."""
+
+    url: str
+    time: str  # local "HH:MM"
+    body_name: str
+    status_label: str  # empty for a convened session, the usual case (no badge)
+
+
+@dataclass
+class Day(display.Row):
     date: datetime.date
     in_month: bool
     is_today: bool
-    sessions: list[Session] = field(default_factory=list)
+    iso: str  # for <time datetime>
+    label: str  # "12", or "30 Oct" for a day of an adjacent month
+    sessions: list[GridSession] = field(default_factory=list)
+
+
+@dataclass
+class Week(display.Row):
+    number: int  # ISO 8601 week number
+    days: list[Day]
 
 
 @dataclass
 class MonthGrid:
     month: datetime.date  # first day of the month
-    weeks: list[list[Day]]
+    weeks: list[Week]
     previous: datetime.date
     next: datetime.date
+    # "month", "previous", "next": their names ("mars 2031") and ?mois= values ("2031-03")
+    names: dict[str, str]
+    params: dict[str, str]
 
     @property
     def session_count(self) -> int:
-        return sum(len(day.sessions) for week in self.weeks for day in week if day.in_month)
+        return sum(len(day.sessions) for week in self.weeks for day in week.days if day.in_month)
 
 
 def parse_month(value: str | None) -> datetime.date:
@@ -116,7 +231,14 @@ def parse_month(value: str | None) -> datetime.date:
     return timezone.localdate().replace(day=1)
 
 
+def month_param(month: datetime.date) -> str:
+    """The ?mois= value of a month (YYYY-MM)."""
+    return f"{month.year:04d}-{month.month:02d}"
+
+
 def _month_grid(sessions: QuerySet[Session], month: datetime.date) -> MonthGrid:
+    """The weeks of the month, each day with its sessions as display-ready rows (read as plain
+    values: the grid shows four fields of each)."""
     # Weeks start on Monday (French convention); leading and trailing days of the adjacent
     # months fill the grid and show their sessions too.
     weeks_dates = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(
@@ -124,20 +246,53 @@ def _month_grid(sessions: QuerySet[Session], month: datetime.date) -> MonthGrid:
     )
     start, end = weeks_dates[0][0], weeks_dates[-1][-1]
     today = timezone.localdate()
-    days = {
-        d: Day(date=d, in_month=d.month == month.month, is_today=d == today)
-        for week in weeks_dates
-        for d in week
-    }
-    for session in sessions.filter(starts_at__date__gte=start, starts_at__date__lte=end):
-        days[timezone.localdate(session.starts_at)].sessions.append(session)
+    date_label = display.date_labels()
+    days = {}
+    for week in weeks_dates:
+        for d in week:
+            in_month = d.month == month.month
+            label = str(d.day) if in_month else f"{d.day} {date_label(d.replace(day=1), 'M')}"
+            days[d] = Day(
+                date=d, in_month=in_month, is_today=d == today, iso=d.isoformat(), label=label
+            )
+    session_url = display.pk_url("session_detail")
+    status_labels = dict(Session.Status.choices)
+    rows = (
+        sessions.filter(starts_at__date__gte=start, starts_at__date__lte=end)
+        .prefetch_related(None)  # the agenda items are for the public list view
+        .values_list("pk", "starts_at", "body__name", "status")
+    )
+    for pk, starts_at, body_name, status in rows:
+        days[timezone.localdate(starts_at)].sessions.append(
+            GridSession(
+                url=session_url(pk),
+                time=display.time_label(starts_at),
+                body_name=body_name,
+                status_label=""
+                if status == Session.Status.CONVENED
+                else str(status_labels.get(status, status)),
+            )
+        )
     previous = (month - datetime.timedelta(days=1)).replace(day=1)
     following = (month + datetime.timedelta(days=32)).replace(day=1)
     return MonthGrid(
         month=month,
-        weeks=[[days[d] for d in week] for week in weeks_dates],
+        weeks=[
+            Week(number=week[0].isocalendar()[1], days=[days[d] for d in week])
+            for week in weeks_dates
+        ],
         previous=previous,
         next=following,
+        names={
+            "month": date_label(month, "F Y"),
+            "previous": date_label(previous, "F Y"),
+            "next": date_label(following, "F Y"),
+        },
+        params={
+            "month": month_param(month),
+            "previous": month_param(previous),
+            "next": month_param(following),
+        },
     )
 
 
@@ -148,6 +303,16 @@ class CalendarPage:
     query: str  # the filters alone, urlencoded, for the links between months and views
     grid: MonthGrid | None = None
     page: Page | None = None
+
+
+def _label_list_page(page: Page) -> None:
+    """The sessions of the list view get their link and date labels, ready to display."""
+    session_url = display.pk_url("session_detail")
+    page.object_list = list(page.object_list)
+    for session in page.object_list:
+        session.url = session_url(session.pk)
+        session.starts_iso = display.iso_datetime(session.starts_at)
+        session.starts_label = display.long_datetime(session.starts_at)
 
 
 def _calendar_page(filterset: SessionFilter, params) -> CalendarPage:
@@ -162,6 +327,7 @@ def _calendar_page(filterset: SessionFilter, params) -> CalendarPage:
             # Without a date range the list is an agenda: from today on.
             sessions = sessions.filter(starts_at__date__gte=timezone.localdate())
         page = Paginator(sessions, LIST_PAGE_SIZE).get_page(params.get("page"))
+        _label_list_page(page)
         return CalendarPage(filter=filterset, view="liste", query=query, page=page)
     grid = _month_grid(sessions, parse_month(params.get("mois")))
     return CalendarPage(filter=filterset, view="mois", query=query, grid=grid)
@@ -183,8 +349,8 @@ def session_calendar(user, params) -> CalendarPage:
 
 
 def public_calendar(params) -> CalendarPage:
-    """Public sessions of public bodies, for anyone (no login). Agenda items are shown, so
-    they are prefetched (1 more query)."""
+    """Public sessions of public bodies, for anyone (no login). The list view shows agenda
+    items, so they are prefetched (1 more query)."""
     public = perms.public_sessions()
     filterset = SessionFilter(
         params,

@@ -43,12 +43,15 @@ def session_detail(request, pk):
             return redirect_to_login(request.get_full_path())
         raise
     manage = perms.can_manage_sessions(request.user)
+    sits = perms.sits_on(request.user, session)
+    # The page shows the member's answer only while replies are open.
+    answering = sits and session.is_open_for_replies
     context = {
         "session": session,
-        "items": list(session.items.all()),
+        "items": session.agenda,
         "manage": manage,
-        "reply": selectors.my_reply(request.user, session),
-        "sits": perms.sits_on(request.user, session),
+        "reply": selectors.my_reply(request.user, session) if answering else None,
+        "sits": sits,
     }
     if manage:
         context["notice"] = convocation.notice_check(session)
@@ -154,7 +157,7 @@ def _agenda_page(request, session, *, item_form=None, document_form=None, docume
         "conferences/sessions/agenda.html",
         {
             "session": detail,
-            "items": list(detail.items.all()),
+            "items": detail.agenda,
             "item_form": item_form or AgendaItemForm(body=session.body, prefix="item"),
             "document_form": document_form,
             "document_item": document_item,

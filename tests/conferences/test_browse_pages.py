@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conferences import selectors
-from conferences.models import Reply
+from conferences.models import Reply, Session
 from tests.conferences.factories import (
     AgendaDocumentFactory,
     AgendaItemFactory,
@@ -137,6 +137,39 @@ class TestCalendarViews:
         assert 'mois=2031-04" rel="next"' in page
         assert "style=" not in page and "<script>" not in page
 
+    def test_month_grid_cells(self, client, secretariat, sessions, council, private_body):
+        postponed = SessionFactory(
+            body=council, starts_at=_in_march(12, 9), status=Session.Status.POSTPONED
+        )
+        client.force_login(secretariat)
+        page = _calendar(client).content.decode()
+        # March 2031 starts on a Saturday: the grid opens on Monday 24 February, week 9, and
+        # closes on Sunday 6 April; the days of other months show their month.
+        assert '<tr>\n      <th scope="row">9</th>' in page
+        assert '<td class="muted">\n        <span><time datetime="2031-02-24">24 Fév</time>' in page
+        assert '<time datetime="2031-04-06">6 Avr</time>' in page
+        assert '<span><time datetime="2031-03-12">12</time></span>' in page
+        # A convened session has no badge; the others show their status.
+        public_url = reverse("session_detail", args=[sessions["public"].pk])
+        assert f'<li><a href="{public_url}">18:00 {council.name}</a></li>' in page
+        postponed_url = reverse("session_detail", args=[postponed.pk])
+        assert (
+            f'<li><a href="{postponed_url}">09:00 {council.name}</a> '
+            '<span class="badge">Reportée</span></li>'
+        ) in page
+        draft_url = reverse("session_detail", args=[sessions["draft"].pk])
+        assert f'{council.name}</a> <span class="badge">Brouillon</span></li>' in page
+        assert page.index(postponed_url) < page.index(public_url) < page.index(draft_url)
+
+    def test_list_view_rows(self, client, elected, sessions, council, commune):
+        client.force_login(elected)
+        page = _calendar(client, vue="liste", du="2031-03-01").content.decode()
+        url = reverse("session_detail", args=[sessions["public"].pk])
+        assert (
+            '<td><time datetime="2031-03-12T18:00:00+01:00">mercredi 12 mars 2031 à 18:00'
+            f'</time></td>\n      <td>{council.name}</td>\n      <td><a href="{url}">Budget</a>'
+        ) in page
+
     def test_month_navigation_keeps_filters(self, client, elected, sessions, council):
         client.force_login(elected)
         page = _calendar(client, instance=council.pk).content.decode()
@@ -258,6 +291,50 @@ class TestMySessions:
         assert f"de {colleague.full_name}" in page  # the proxy I hold at the past session
         assert "Conseil où je ne siège pas" not in page
 
+    def test_card_shows_date_place_status_answer_and_documents(self, client, elected, private_body):
+        session = SessionFactory(
+            body=private_body,
+            title="",
+            starts_at=_in_march(12),
+            place_commune=None,
+            address="Salle <B> & C",
+            mode=Session.Mode.VIDEO,
+            emergency=True,
+            emergency_reason="Crue",
+        )
+        item = AgendaItemFactory(session=session, position=2, title="Plan & vélo")
+        document = AgendaDocumentFactory(item=item, name="plan.pdf", size=2048)
+        ReplyFactory(
+            session=session,
+            person=elected.person,
+            answer=Reply.Answer.VIDEO,
+            answered_at=datetime.datetime(2031, 3, 1, 9, 5, tzinfo=PARIS),
+        )
+        client.force_login(elected)
+        page = client.get(reverse("my_sessions")).content.decode()
+        url = reverse("session_detail", args=[session.pk])
+        assert (
+            f'<article class="card" aria-labelledby="seance-{session.pk}">\n'
+            f'  <h3 id="seance-{session.pk}"><a href="{url}">Groupe de travail Mobilités — '
+            "Séance du 12/03/2031</a></h3>"
+        ) in page
+        assert (
+            '<dt>Date</dt><dd><time datetime="2031-03-12T18:00:00+01:00">'
+            "mercredi 12 mars 2031 à 18:00</time></dd>"
+        ) in page
+        assert "<dt>Lieu</dt><dd>Salle &lt;B&gt; &amp; C (En visioconférence)</dd>" in page
+        assert "<dt>Statut</dt><dd>Convoquée — convoquée en urgence</dd>" in page
+        assert (
+            "<dt>Ma réponse</dt><dd>Présent(e) en visioconférence "
+            '<span class="muted">(le 1 mars 2031 à 09:05)</span></dd>'
+        ) in page
+        assert "Pouvoir reçu" not in page
+        document_url = reverse("document_download", args=[document.pk])
+        assert (
+            f'<li>2. Plan &amp; vélo : <a href="{document_url}">plan.pdf</a> '
+            '<span class="muted">(2,0\xa0Kio)</span></li>'
+        ) in page
+
     def test_outsider_and_account_without_person_see_nothing(
         self, client, outsider, secretariat, private_body
     ):
@@ -288,8 +365,8 @@ class TestMySessions:
                 proxy_holder=elected.person,
             )
         client.force_login(elected)
-        # session, user, EPCI (header), sessions, documents with their items, my replies,
-        # proxies held.
-        with django_assert_num_queries(7):
+        # session, user, EPCI (header), sessions, documents with their items, my replies and
+        # the proxies held (one query).
+        with django_assert_num_queries(6):
             response = client.get(reverse("my_sessions"))
         assert len(response.context["upcoming"]) + len(response.context["past"]) == n

@@ -74,10 +74,59 @@ class TestSessionDetail:
         session = _session_with(epci, items=items, members=members)
         MembershipFactory(body=session.body, person=elected.person)
         client.force_login(elected)
-        # session, user, session+body+place, items, documents, my reply, sits_on, epci (header)
-        with django_assert_num_queries(8):
+        # session, user, session+body+place, items with their documents, sits_on, my reply,
+        # epci (header)
+        with django_assert_num_queries(7):
             response = client.get(reverse("session_detail", args=[session.pk]))
         assert len(response.context["items"]) == items
+
+    def test_no_reply_query_once_replies_are_closed(
+        self, client, epci, elected, django_assert_num_queries
+    ):
+        session = _session_with(epci, items=3, members=2, past=True)
+        MembershipFactory(body=session.body, person=elected.person)
+        client.force_login(elected)
+        # session, user, session+body+place, items with their documents, sits_on, epci (header)
+        with django_assert_num_queries(6):
+            response = client.get(reverse("session_detail", args=[session.pk]))
+        assert response.context["sits"] is True and response.context["reply"] is None
+        assert "Ma réponse" not in response.content.decode()
+
+    def test_agenda_shows_items_notes_documents_and_opinion(self, client, epci, elected):
+        session = _session_with(epci, items=0, members=1)
+        MembershipFactory(body=session.body, person=elected.person)
+        rapporteur = PersonFactory(epci=epci, first_name="Léa", last_name="Rapporteuse")
+        first = AgendaItemFactory(
+            session=session,
+            position=1,
+            title="Budget <primitif> & annexes",
+            kind=AgendaItem.Kind.OPINION,
+            rapporteur=rapporteur,
+            summary_note="Premier & <b>paragraphe</b>\nsuite\n\nSecond",
+            opinion="Favorable & <unanime>",
+        )
+        AgendaItemFactory(session=session, position=2, title="Sans note", summary_note="")
+        later = AgendaDocumentFactory(item=first, name="b-annexe.pdf", size=2048)
+        earlier = AgendaDocumentFactory(item=first, name="a-rapport.pdf", size=1_500_000)
+        client.force_login(elected)
+        response = client.get(reverse("session_detail", args=[session.pk]))
+        page = response.content.decode()
+        assert [row.title for row in response.context["items"]] == [
+            "Budget <primitif> & annexes",
+            "Sans note",
+        ]
+        assert "<h3>Budget &lt;primitif&gt; &amp; annexes</h3>" in page
+        assert "Avis — rapporteur : Léa Rapporteuse" in page
+        assert (
+            "<h4>Note explicative de synthèse</h4><p>Premier &amp; &lt;b&gt;paragraphe&lt;/b&gt;"
+            "<br>suite</p>\n\n<p>Second</p></div>" in page
+        )
+        assert page.count("Note explicative de synthèse") == 1  # not for the item without one
+        assert "<strong>Avis rendu :</strong> Favorable &amp; &lt;unanime&gt;" in page
+        earlier_url = reverse("document_download", args=[earlier.pk])
+        later_url = reverse("document_download", args=[later.pk])
+        assert f'<li><a href="{earlier_url}">a-rapport.pdf</a> (PDF, 1,4\xa0Mio)</li>' in page
+        assert page.index(earlier_url) < page.index(later_url)  # by name
 
 
 class TestSecretariatPages:

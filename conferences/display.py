@@ -1,0 +1,92 @@
+"""Display-ready values for the pages that list many rows (the month calendar, "my sessions", the
+session page). Their selectors hand the templates strings built here instead of letting the
+templates run ``{% url %}``, ``|date``, ``|filesizeformat`` or ``|linebreaks`` once per row:
+one ``reverse()`` per URL name, each value formatted once, with the same functions and names the
+template filters use (active language, current time zone), so the page reads exactly the same."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from functools import cache
+
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.html import linebreaks
+from django.utils.safestring import SafeString, mark_safe
+
+# Stands for the pk during the single reverse(): digits only, so URL quoting leaves it alone.
+_MARKER = "8642097531"
+
+
+class Row:
+    """Base of the display-ready rows (dataclasses). A template looks ``row.name`` up as
+    ``row["name"]`` first and only then as an attribute: answering the key lookup spares the
+    exception that each lookup on a plain object costs, hundreds of times on a long page."""
+
+    def __getitem__(self, name: str):
+        try:
+            return getattr(self, name)
+        except (AttributeError, TypeError):
+            raise KeyError(name) from None
+
+
+def pk_url(name: str) -> Callable[[int], str]:
+    """A function ``pk -> reverse(name, args=[pk])`` for a URL whose only argument is an integer
+    pk, at the cost of one reverse() whatever the number of rows."""
+    head, found, tail = reverse(name, args=[int(_MARKER)]).rpartition(_MARKER)
+    if not found:  # a converter that rewrites integers: reverse each time, always right
+        return lambda pk: reverse(name, args=[pk])
+    return lambda pk: f"{head}{pk:d}{tail}"
+
+
+def date_label(value: datetime.date | datetime.datetime | None, fmt: str) -> str:
+    """``{{ value|date:fmt }}`` for a format string such as "F Y" (not a setting name like
+    "SHORT_DATE_FORMAT"): names in the active language, an aware datetime in the current time
+    zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, fmt)
+
+
+def date_labels() -> Callable[[datetime.date | datetime.datetime | None, str], str]:
+    """date_label with a cache for one page: the month names of a calendar grid. Build one per
+    request (the language and time zone are the request's)."""
+    return cache(date_label)
+
+
+def long_datetime(value: datetime.datetime, *, weekday: bool = True) -> str:
+    """``{{ value|date:"l j F Y à H:i" }}`` ("jeudi 12 mars 2031 à 18:00"), or without the
+    weekday ``{{ value|date:"j F Y à H:i" }}``: the lists show one per row, so it is composed
+    here from the names the date filter uses rather than by the generic formatter, which costs
+    several times more."""
+    local = timezone.localtime(value)
+    text = (
+        f"{local.day} {MONTHS[local.month]} {local.year:04d} à {local.hour:02d}:{local.minute:02d}"
+    )
+    return f"{WEEKDAYS[local.weekday()]} {text}" if weekday else text
+
+
+def iso_datetime(value: datetime.datetime) -> str:
+    """``{{ value|date:'c' }}`` (ISO 8601 in the current time zone), for ``<time datetime>``."""
+    return timezone.localtime(value).isoformat()
+
+
+def time_label(value: datetime.datetime) -> str:
+    """``{{ value|time:'H:i' }}``."""
+    local = timezone.localtime(value)
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def file_size(size: int) -> str:
+    """``{{ size|filesizeformat }}`` ("1,2 Mio", with a no-break space)."""
+    return filesizeformat(size)
+
+
+def paragraphs(text: str) -> SafeString:
+    """``{{ text|linebreaks }}``: the text escaped, in <p> paragraphs, single newlines as <br>."""
+    return mark_safe(linebreaks(text, autoescape=True))
