@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from conferences import display, perms
+from conferences import perms
 from conferences.models import AgendaDocument, AgendaItem, Convocation, Reply, Session
+from core import display
 from core.models import OutboundMessage
 
 

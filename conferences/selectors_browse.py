@@ -14,9 +14,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from conferences import display, perms
+from conferences import perms
 from conferences.filters import SessionFilter
 from conferences.models import AgendaDocument, AgendaItem, CalendarFeed, Reply, Session
+from core import display
 from governance import perms as gov_perms
 from governance.models import Body, Commune, Membership
 

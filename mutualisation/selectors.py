@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core import display
 from governance.models import Commune, User
 from mutualisation import perms
 from mutualisation.models import (
@@ -31,7 +32,6 @@ from mutualisation.models import (
     TimeEntry,
     TrainingSession,
 )
-from referrals import display
 
 
 def acting_commune(user) -> Commune | None:

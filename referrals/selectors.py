@@ -12,9 +12,9 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.display import day, thousands, url_maker
 from governance.models import Mandate, User
 from referrals import majorities, perms
-from referrals.display import day, thousands, url_maker
 from referrals.models import Opinion, Referral, ReferralDocument
 from referrals.rules import Majority
 

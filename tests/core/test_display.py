@@ -1,4 +1,4 @@
-"""conferences.display prepares in Python what the long pages used to compute per row in the
+"""core.display prepares in Python what the long pages used to compute per row in the
 template (URL, dates, sizes, paragraphs): each helper must give exactly what the template tag or
 filter it replaces gives."""
 
@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conferences import display
+from core import display
 
 UTC = datetime.UTC
 PARIS = ZoneInfo("Europe/Paris")

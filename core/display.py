@@ -1,24 +1,29 @@
-"""Display-ready values for the pages that list many rows (the month calendar, "my sessions", the
-session page). Their selectors hand the templates strings built here instead of letting the
-templates run ``{% url %}``, ``|date``, ``|filesizeformat`` or ``|linebreaks`` once per row:
-one ``reverse()`` per URL name, each value formatted once, with the same functions and names the
-template filters use (active language, current time zone), so the page reads exactly the same."""
+"""Display-ready values for the pages that list many rows (the month calendar, "my sessions",
+the session page, a consultation's dashboard, the service requests). Their selectors hand the
+templates strings built here instead of letting the templates run ``{% url %}``, ``|date``,
+``intcomma``, ``|filesizeformat`` or ``|linebreaks`` once per row: one ``reverse()`` per URL
+name, each value formatted once, with the same functions and names the template filters use
+(active language, current time zone), so the page reads exactly the same."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
 from functools import cache
+from urllib.parse import quote
 
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.html import linebreaks
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
-# Stands for the pk during the single reverse(): digits only, so URL quoting leaves it alone.
+# Stands for the last URL argument during the single reverse(): digits only, accepted by the
+# int, str and slug converters and left alone by URL quoting.
 _MARKER = "8642097531"
+_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted
 
 
 class Row:
@@ -40,6 +45,17 @@ def pk_url(name: str) -> Callable[[int], str]:
     if not found:  # a converter that rewrites integers: reverse each time, always right
         return lambda pk: reverse(name, args=[pk])
     return lambda pk: f"{head}{pk:d}{tail}"
+
+
+def url_maker(viewname: str, *args) -> Callable[[object], str]:
+    """reverse(viewname, args=(*args, value)) for many values of the last argument, from one
+    reverse(): the URL is built once around a marker, each value takes the marker's place
+    (quoted as reverse() quotes it). The values must be valid for the route's last converter
+    (pks, INSEE codes): unlike reverse(), the function does not check them."""
+    head, found, tail = reverse(viewname, args=(*args, _MARKER)).rpartition(_MARKER)
+    if not found:  # pragma: no cover - a route that does not print its last argument
+        raise ValueError(f"{viewname}: the last argument does not appear in the URL")
+    return lambda value: f"{head}{quote(str(value), safe=_SAFE)}{tail}"
 
 
 def date_label(value: datetime.date | datetime.datetime | None, fmt: str) -> str:
@@ -90,3 +106,20 @@ def file_size(size: int) -> str:
 def paragraphs(text: str) -> SafeString:
     """``{{ text|linebreaks }}``: the text escaped, in <p> paragraphs, single newlines as <br>."""
     return mark_safe(linebreaks(text, autoescape=True))
+
+
+def day(value: datetime.date | None) -> str:
+    """A date as `|date:"d/m/Y"` prints it (16/03/2026); "" for None, as the filter. For
+    DateField values: a datetime would not be converted to local time."""
+    if not value:
+        return ""
+    return f"{value.day:02}/{value.month:02}/{value.year:04}"
+
+
+def thousands() -> Callable[[int], str]:
+    """`intcomma` for many integers: the active language's separator is looked up once
+    (1 939 077 in French, with a no-break space)."""
+    separator = formats.get_format("THOUSAND_SEPARATOR")
+    if formats.get_format("NUMBER_GROUPING") != 3:
+        return lambda value: formats.number_format(value, force_grouping=True)
+    return lambda value: f"{value:,}".replace(",", separator)

@@ -1,4 +1,4 @@
-"""Row formatting done in Python prints exactly what the template filters and {% url %} print."""
+"""core.display for numbers, days and URLs prints exactly what the filters and {% url %} print."""
 
 import datetime as dt
 
@@ -8,7 +8,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import translation
 
-from referrals.display import day, thousands, url_maker
+from core.display import day, thousands, url_maker
 
 
 @pytest.mark.parametrize(
