@@ -64,6 +64,11 @@ def env_database(name: str, default: str) -> dict:
         raise ImproperlyConfigured(f"{name}={url!r} n'est pas une URL de base de données.") from exc
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name}={url!r} : moteur de base de données inconnu.")
+    if config["ENGINE"].endswith("postgresql"):
+        # QuerySet.iterator() reads in one round trip instead of DECLARE/FETCH/CLOSE (the
+        # <select> of every filter form), and transaction-mode poolers (pgbouncer) work. Long
+        # reads page by keyset instead (governance/views_audit.py).
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
     if config["ENGINE"].endswith("sqlite3"):
         # SQLite keeps no connection open between requests worth checking.
         config["CONN_MAX_AGE"] = 0

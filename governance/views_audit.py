@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -101,9 +102,21 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _newest_first(events, *, size: int = 2000):
+    """The events newest first, read `size` at a time by keyset on (at, pk): memory stays
+    bounded however long the log, without a server-side cursor (they are disabled on
+    PostgreSQL, see config/env.py)."""
+    events = events.order_by("-at", "-pk")
+    batch = list(events[:size])
+    while batch:
+        yield from batch
+        last = batch[-1]
+        batch = list(events.filter(Q(at__lt=last.at) | Q(at=last.at, pk__lt=last.pk))[:size])
+
+
 def _rows(events):
     yield ["date", "action", "libellé", "auteur", "objet", "identifiant", "détails"]
-    for event in events.iterator(chunk_size=2000):
+    for event in _newest_first(events):
         actor = event.actor
         yield [
             _cell(v)
