@@ -1,11 +1,12 @@
-"""The project's form renderer: Django's own templates, except <select> elements, whose options
-are written here in Python.
+"""The project's form renderer: Django's own templates, except <select> elements and lists of
+radio buttons or checkboxes, whose options are written here in Python.
 
-Django renders every <option> through two template includes (select_option.html, attrs.html);
-a filter form listing the 92 communes of a métropole, the bodies and the statuses spent about
-half of the calendar page's time there. The markup produced is byte for byte the one of
-Django's templates (tests/core/test_form_renderer.py compares them); a select whose options use
-another template (a custom widget) goes through the templates as before.
+Django renders every <option> through two template includes (select_option.html, attrs.html),
+every radio button through four; a filter form listing the 92 communes of a métropole, the
+bodies and the statuses spent about half of the calendar page's time there. The markup produced
+is byte for byte the one of Django's templates (tests/core/test_form_renderer.py compares
+them); a widget whose options use another template (a custom widget) goes through the templates
+as before.
 """
 
 from __future__ import annotations
@@ -16,6 +17,15 @@ from django.utils.safestring import SafeString, mark_safe
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+# radio.html and checkbox_select.html: multiple_input.html.
+MULTIPLE_TEMPLATES = (
+    "django/forms/widgets/radio.html",
+    "django/forms/widgets/checkbox_select.html",
+)
+INPUT_OPTION_TEMPLATES = (
+    "django/forms/widgets/radio_option.html",
+    "django/forms/widgets/checkbox_option.html",
+)
 
 
 def _attrs(attrs: dict) -> str:
@@ -56,8 +66,55 @@ def render_select(widget: dict) -> str | None:
     return "".join(out)
 
 
+def _input(widget: dict) -> str:
+    """input.html (it ends with a newline)."""
+    value = widget["value"]
+    value_attr = "" if value is None else f' value="{_text(value)}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{value_attr}{_attrs(widget["attrs"])}>\n'
+    )
+
+
+def _input_option(widget: dict) -> str:
+    """radio_option.html / checkbox_option.html: input_option.html and a newline each."""
+    if not widget["wrap_label"]:
+        return _input(widget) + "\n\n"
+    option_id = widget["attrs"].get("id")
+    label_for = f' for="{conditional_escape(option_id)}"' if option_id else ""
+    return f"<label{label_for}>{_input(widget)} {conditional_escape(widget['label'])}</label>\n\n"
+
+
+def render_multiple(widget: dict) -> str | None:
+    """radio.html / checkbox_select.html (multiple_input.html), or None when an option has a
+    template of its own."""
+    widget_id = widget["attrs"].get("id")
+    widget_class = widget["attrs"].get("class")
+    out = ["<div"]
+    if widget_id:
+        out.append(f' id="{conditional_escape(widget_id)}"')
+    if widget_class:
+        out.append(f' class="{conditional_escape(widget_class)}"')
+    out.append(">")
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            out.append(f"\n  <div><label>{conditional_escape(group)}</label>")
+        for option in options:
+            if option["template_name"] not in INPUT_OPTION_TEMPLATES:
+                return None
+            out.append(f"<div>\n    {_input_option(option)}</div>")
+        if group:
+            out.append("\n  </div>")
+    out.append("\n</div>")  # the renderer strips the templates' final newlines
+    return "".join(out)
+
+
 class FormRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
+        if template_name in MULTIPLE_TEMPLATES and "widget" in context:
+            html = render_multiple(context["widget"])
+            if html is not None:
+                return mark_safe(html)  # every value in it is escaped
         if template_name == SELECT_TEMPLATE and "widget" in context:
             html = render_select(context["widget"])
             if html is not None:
