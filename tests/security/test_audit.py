@@ -55,6 +55,8 @@ class TestAppendOnly:
     def test_the_database_itself_refuses_changes_and_deletions(self, epci, secretariat, statement):
         from django.db import DatabaseError, connection, transaction
 
+        if statement.startswith("DELETE") and connection.vendor == "sqlite":
+            pytest.skip("SQLite empties tables with DELETE (flush): no DELETE trigger there")
         event = record_event(action="test.event", actor=secretariat, epci=epci, n=1)
         with (
             pytest.raises(DatabaseError, match="ajout seul"),
