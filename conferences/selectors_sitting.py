@@ -1,16 +1,22 @@
 """Reads for replies, proxies, attendance, quorum and votes. Each function runs a fixed number of
 queries whatever the number of members or items; the rules themselves are in conferences.quorum
-and conferences.votes (pure)."""
+and conferences.votes (pure).
+
+A sitting is read either as model instances (sitting(), for the pages) or as plain rows
+(sitting_rows(), for the PDF sources, which read it on every download): both go through the same
+rules below, which only read attributes the rows share with the models."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from conferences import perms, quorum
-from conferences.models import AgendaItem, AttendanceEvent, Ballot, Proxy, Reply, Session
+from conferences.models import AgendaItem, AttendanceEvent, Ballot, Proxy, Recusal, Reply, Session
 from governance import legal_calendar
 from governance.models import Membership, Person
 
@@ -60,21 +66,28 @@ class SeatRow:
         )
 
 
-def seat_memberships(session: Session) -> list[Membership]:
-    """Current titular and substitute memberships of the session's body on the session's day
-    (1 query), ordered by name."""
-    return list(
+def _seat_memberships(session: Session):
+    return (
         Membership.objects.current(session_day(session))
         .filter(body_id=session.body_id)
         .filter(Q(role__in=Membership.VOTING_ROLES) | Q(role=Membership.Role.SUBSTITUTE))
-        .select_related("person", "commune")
         .order_by("person__last_name", "person__first_name", "pk")
     )
 
 
+def seat_memberships(session: Session) -> list[Membership]:
+    """Current titular and substitute memberships of the session's body on the session's day
+    (1 query), ordered by name."""
+    return list(_seat_memberships(session).select_related("person", "commune"))
+
+
 def current_replies(session: Session) -> dict[int, Reply]:
     """The current answer of everyone, by person id (1 query)."""
-    replies = Reply.objects.filter(session=session, is_current=True).select_related("proxy_holder")
+    replies = (
+        Reply.objects.filter(session=session, is_current=True)
+        .select_related("proxy_holder")
+        .order_by()  # keyed by person: the default ordering would only join two tables
+    )
     return {r.person_id: r for r in replies}
 
 
@@ -84,6 +97,11 @@ def who_sits(session: Session, *, replies: dict[int, Reply] | None = None) -> li
     memberships = seat_memberships(session)
     if replies is None:
         replies = current_replies(session)
+    return seat_rows(memberships, replies)
+
+
+def seat_rows(memberships: Iterable[Membership], replies: dict[int, Reply]) -> list[SeatRow]:
+    """The seats from the memberships (seat_memberships or membership_rows) and the answers."""
     rows: dict[int, SeatRow] = {}
     for m in memberships:
         if m.role != Membership.Role.SUBSTITUTE:
@@ -127,7 +145,12 @@ def covered_session_ids(session: Session) -> list[int]:
     """The session and the sittings of the same body just before it, most recent first: a proxy
     given at the n-th of them (0 = this one) covers this session when its session_count > n
     (L2121-20: valid for at most three consecutive sessions). 1 query."""
-    earlier = (
+    return [session.pk, *_earlier_sittings(session)]
+
+
+def _earlier_sittings(session: Session):
+    """The ids of the sittings a proxy given before this session may still cover (a query)."""
+    return (
         Session.objects.filter(body_id=session.body_id)
         .exclude(status__in=NOT_A_SITTING)
         .exclude(pk=session.pk)
@@ -137,16 +160,22 @@ def covered_session_ids(session: Session) -> list[int]:
         .order_by("-starts_at", "-pk")
         .values_list("pk", flat=True)[: Proxy.MAX_SESSIONS - 1]
     )
-    return [session.pk, *earlier]
 
 
 def standing_proxies(session: Session) -> list[Proxy]:
     """Proxies given at this session or at one of the two sittings before it that still cover it,
     most recent first (2 queries)."""
     ids = covered_session_ids(session)
-    proxies = Proxy.objects.filter(
+    return _still_covering(ids, _proxies_given_at(session, ids))
+
+
+def _proxies_given_at(session: Session, ids: list[int]):
+    return Proxy.objects.filter(
         body_id=session.body_id, first_session_id__in=ids, revoked_at__isnull=True
     ).order_by("-created_at", "-pk")
+
+
+def _still_covering(ids: list[int], proxies: Iterable[Proxy]) -> list[Proxy]:
     return [p for p in proxies if ids.index(p.first_session_id) < p.session_count]
 
 
@@ -276,8 +305,21 @@ def sitting(session: Session) -> Sitting:
     seats = who_sits(session, replies=replies)
     items = session_items(session)
     events = movements(session)
-    moves = to_movements(items, events)
     recusals = {item.pk: frozenset(r.person_id for r in item.recusals.all()) for item in items}
+    return _sitting(
+        session,
+        items=items,
+        seats=seats,
+        replies=replies,
+        events=events,
+        recusals=recusals,
+        proxies=proxies_in_force(session, replies=replies),
+    )
+
+
+def _sitting(session, *, items, seats, replies, events, recusals, proxies) -> Sitting:
+    """The presence and quorum at every item, from what sitting() or sitting_rows() read."""
+    moves = to_movements(items, events)
     quorums = quorum.item_quorums(
         rule=session.body.quorum_rule,
         seats=[row.as_seat() for row in seats],
@@ -296,12 +338,172 @@ def sitting(session: Session) -> Sitting:
         items=items,
         seats=seats,
         replies=replies,
-        proxies=proxies_in_force(session, replies=replies),
+        proxies=proxies,
         events=events,
         presence=quorum.presence_by_item(len(items), moves),
         quorums=quorums,
         people=people,
     )
+
+
+# --- The same, as plain rows ----------------------------------------------------------------------
+# The PDF sources (conferences.pdf.sources) read the whole sitting on every download to check that
+# the stored document is still current: they read it as rows (values_list) carrying the attribute
+# names the rules above read, not as a thousand model instances. Only what the attendance needs.
+
+
+class PersonRow(NamedTuple):
+    pk: int
+    first_name: str
+    last_name: str
+
+    # The model's own definition, so that the rows print names exactly as the models do.
+    full_name = property(Person.full_name.fget)
+
+
+class CommuneRow(NamedTuple):
+    name: str
+
+
+class MembershipRow(NamedTuple):
+    pk: int
+    role: str
+    person_id: int
+    substitute_for_id: int | None
+    commune_id: int | None
+    person: PersonRow
+    commune: CommuneRow | None
+
+
+class ReplyRow(NamedTuple):
+    person_id: int
+    answer: str
+    proxy_holder_id: int | None
+
+
+class ProxyRow(NamedTuple):
+    giver_id: int
+    holder_id: int
+    first_session_id: int
+    session_count: int
+
+
+class EventRow(NamedTuple):
+    person_id: int
+    kind: str
+    from_item_id: int
+    by_video: bool
+
+
+class ItemKey(NamedTuple):
+    pk: int
+    position: int
+
+
+def membership_rows(session: Session) -> list[MembershipRow]:
+    """seat_memberships() as rows (1 query)."""
+    rows = _seat_memberships(session).values_list(
+        "pk",
+        "role",
+        "person_id",
+        "substitute_for_id",
+        "commune_id",
+        "person__first_name",
+        "person__last_name",
+        "commune__name",
+    )
+    return [
+        MembershipRow(
+            pk,
+            role,
+            person_id,
+            substitute_for_id,
+            commune_id,
+            PersonRow(person_id, first_name, last_name),
+            CommuneRow(commune) if commune_id is not None else None,
+        )
+        for (
+            pk,
+            role,
+            person_id,
+            substitute_for_id,
+            commune_id,
+            first_name,
+            last_name,
+            commune,
+        ) in rows
+    ]
+
+
+def sitting_rows(session: Session, *, items: list | None = None) -> Sitting:
+    """sitting() read as rows: the same seats, answers, proxies in force, presence and quorums,
+    for a reader that only prints them (6 queries, 5 given the agenda items in order as any
+    objects with `pk` and `position`; +1 when proxies were given, see standing_proxy_rows). Its
+    rows are not model instances: no reverse relations (Sitting.voters_at needs sitting()), and
+    replies, proxies and events carry only the ids, answer, kind and by_video. `session.body`
+    must be loaded."""
+    replies = {
+        r.person_id: r
+        for r in map(
+            ReplyRow._make,
+            Reply.objects.filter(session=session, is_current=True)
+            .order_by()
+            .values_list("person_id", "answer", "proxy_holder_id"),
+        )
+    }
+    seats = seat_rows(membership_rows(session), replies)
+    if items is None:
+        items = list(
+            map(
+                ItemKey._make,
+                AgendaItem.objects.filter(session=session)
+                .order_by("position", "pk")
+                .values_list("pk", "position"),
+            )
+        )
+    recused: dict[int, set[int]] = {}
+    for item_id, person_id in Recusal.objects.filter(item__session=session).values_list(
+        "item_id", "person_id"
+    ):
+        recused.setdefault(item_id, set()).add(person_id)
+    events = list(
+        map(
+            EventRow._make,
+            AttendanceEvent.objects.filter(session=session)
+            .order_by("recorded_at", "pk")
+            .values_list("person_id", "kind", "from_item_id", "by_video"),
+        )
+    )
+    return _sitting(
+        session,
+        items=items,
+        seats=seats,
+        replies=replies,
+        events=events,
+        recusals={item_id: frozenset(people) for item_id, people in recused.items()},
+        proxies=proxies_in_force(session, replies=replies, standing=standing_proxy_rows(session)),
+    )
+
+
+def standing_proxy_rows(session: Session) -> list[ProxyRow]:
+    """standing_proxies() as rows: 1 query when no proxy was given at this session or at one of
+    the two sittings before it (the usual case), 2 otherwise."""
+    given = list(
+        map(
+            ProxyRow._make,
+            Proxy.objects.filter(body_id=session.body_id, revoked_at__isnull=True)
+            .filter(
+                Q(first_session_id=session.pk) | Q(first_session_id__in=_earlier_sittings(session))
+            )
+            .order_by("-created_at", "-pk")
+            .values_list("giver_id", "holder_id", "first_session_id", "session_count"),
+        )
+    )
+    if not given:
+        return []
+    ids = covered_session_ids(session)
+    # The same sittings as the subquery's unless one was added in between: drop, never fail.
+    return _still_covering(ids, [p for p in given if p.first_session_id in ids])
 
 
 # --- Pages ----------------------------------------------------------------------------------------

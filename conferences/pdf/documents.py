@@ -54,7 +54,8 @@ def ensure_rendered(*, session: Session, kind: str) -> RenderedDocument:
     source data (a fixed number of queries) but never renders."""
     kind = Kind(kind)
     current = fingerprint(kind, sources.source_for(session, kind))
-    document = RenderedDocument.objects.filter(session=session, kind=kind).first()
+    # One row at most (one document per kind); the default ordering would join the session.
+    document = RenderedDocument.objects.filter(session=session, kind=kind).order_by().first()
     if document is not None and is_current(document, current):
         return document
     with transaction.atomic():
