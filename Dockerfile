@@ -34,4 +34,4 @@ RUN SECRET_KEY=collectstatic-build-only-not-a-secret DEBUG=0 python manage.py co
 USER interco
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "config/gunicorn.conf.py"]
