@@ -316,7 +316,8 @@ def main() -> None:
     passes = len(seen)
     bare = in_child(lambda: bare_pack(seen[-1], session))
     add(
-        f"Dossier de séance (40 notes, 240 membres + 180 p. annexées ; {passes} passes)",
+        "Dossier de séance (40 notes, 240 membres + 180 p. annexées ; "
+        f"{passes} passe{'s' if passes > 1 else ''} de mise en page)",
         portal,
         bare,
     )
