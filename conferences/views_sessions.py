@@ -43,8 +43,9 @@ def session_detail(request, pk):
             return redirect_to_login(request.get_full_path())
         raise
     manage = perms.can_manage_sessions(request.user)
-    sits = perms.sits_on(request.user, session)
-    # The page shows the member's answer only while replies are open.
+    # Sitting on the body matters for the member's answer (shown only while replies are open)
+    # and for the documents a non-manager may download: no query when it matters for neither.
+    sits = (session.is_open_for_replies or not manage) and perms.sits_on(request.user, session)
     answering = sits and session.is_open_for_replies
     context = {
         "session": session,

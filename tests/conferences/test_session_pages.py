@@ -92,6 +92,22 @@ class TestSessionDetail:
         assert response.context["sits"] is True and response.context["reply"] is None
         assert "Ma réponse" not in response.content.decode()
 
+    @pytest.mark.parametrize("items,members", [(3, 5), (20, 40)])
+    def test_secretariat_on_a_held_session_in_constant_queries(
+        self, client, epci, secretariat, items, members, django_assert_num_queries
+    ):
+        session = _session_with(epci, items=items, members=members, past=True)
+        client.force_login(secretariat)
+        # session, user, TOTP check, session+body+place, items with their documents,
+        # convocation summary, epci (header): whether the secretariat sits on the body is not
+        # asked, replies being closed
+        with django_assert_num_queries(7):
+            response = client.get(reverse("session_detail", args=[session.pk]))
+        page = response.content.decode()
+        assert "Présences, quorum et votes" in page or "Procès-verbal et publications" in page
+        assert "Ma réponse" not in page and response.context["sits"] is False
+        assert len(response.context["items"]) == items
+
     def test_agenda_shows_items_notes_documents_and_opinion(self, client, epci, elected):
         session = _session_with(epci, items=0, members=1)
         MembershipFactory(body=session.body, person=elected.person)
