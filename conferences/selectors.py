@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from conferences import perms
 from conferences.models import AgendaDocument, AgendaItem, Convocation, Reply, Session
+from conferences.selectors_sitting import PersonRow
 from core import display
 from core.models import OutboundMessage
 
@@ -89,8 +90,11 @@ def _agenda_rows(session: Session) -> list[AgendaRow]:
                     position=str(position),
                     title=title,
                     kind_label=str(kinds.get(kind, kind)),
-                    # Person.full_name
-                    rapporteur=f"{first_name} {last_name}" if rapporteur_id is not None else "",
+                    rapporteur=(
+                        PersonRow(rapporteur_id, first_name, last_name).full_name
+                        if rapporteur_id is not None
+                        else ""
+                    ),
                     note=display.paragraphs(note) if note else "",
                     opinion=opinion,
                 )

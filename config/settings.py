@@ -75,7 +75,8 @@ TEMPLATES = [
     },
 ]
 
-# Django's form templates, with <select> options written in Python (core/form_renderer.py).
+# Django's form templates, with <select>, radio and checkbox lists written in Python
+# (core/form_renderer.py).
 FORM_RENDERER = "core.form_renderer.FormRenderer"
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

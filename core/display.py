@@ -38,15 +38,6 @@ class Row:
             raise KeyError(name) from None
 
 
-def pk_url(name: str) -> Callable[[int], str]:
-    """A function ``pk -> reverse(name, args=[pk])`` for a URL whose only argument is an integer
-    pk, at the cost of one reverse() whatever the number of rows."""
-    head, found, tail = reverse(name, args=[int(_MARKER)]).rpartition(_MARKER)
-    if not found:  # a converter that rewrites integers: reverse each time, always right
-        return lambda pk: reverse(name, args=[pk])
-    return lambda pk: f"{head}{pk:d}{tail}"
-
-
 def url_maker(viewname: str, *args) -> Callable[[object], str]:
     """reverse(viewname, args=(*args, value)) for many values of the last argument, from one
     reverse(): the URL is built once around a marker, each value takes the marker's place
@@ -56,6 +47,13 @@ def url_maker(viewname: str, *args) -> Callable[[object], str]:
     if not found:  # pragma: no cover - a route that does not print its last argument
         raise ValueError(f"{viewname}: the last argument does not appear in the URL")
     return lambda value: f"{head}{quote(str(value), safe=_SAFE)}{tail}"
+
+
+def pk_url(name: str) -> Callable[[int], str]:
+    """url_maker for a URL whose only argument is an integer pk: anything else is refused
+    (ValueError) rather than spliced into the path."""
+    url = url_maker(name)
+    return lambda pk: url(f"{pk:d}")
 
 
 def date_label(value: datetime.date | datetime.datetime | None, fmt: str) -> str:

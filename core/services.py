@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -157,39 +159,30 @@ def _record_failure(message: OutboundMessage, exc: Exception) -> None:
         )
 
 
+@contextmanager
 def _relaxed_commits():
     """On PostgreSQL, the "sent" marks of a batch do not wait for the disk flush
     (synchronous_commit off for this connection while the batch runs, reset after). A database
     crash could lose the last fraction of a second of marks, and those messages would be sent
     again: the same rare duplicate as a worker killed in the window, traded for a fan-out
     several times faster. Nothing else runs on the connection meanwhile."""
-    from contextlib import contextmanager
-
-    from django.db import connection
-
-    @contextmanager
-    def relaxed():
-        if connection.vendor != "postgresql" or connection.in_atomic_block:
-            yield
-            return
-        with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO OFF")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
-
-    return relaxed()
+    if db_connection.vendor != "postgresql" or db_connection.in_atomic_block:
+        yield
+        return
+    with db_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with db_connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def _mark_sent(pk: int, attempts: int, now) -> None:
     """ "Sent" and its log row in ONE commit: on PostgreSQL one statement (a data-modifying CTE,
     a single round trip, right after the server's "250 accepted"); elsewhere one transaction."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
+    if db_connection.vendor == "postgresql" and not db_connection.in_atomic_block:
+        with db_connection.cursor() as cursor:
             cursor.execute(
                 f"WITH marked AS (UPDATE {OutboundMessage._meta.db_table} "
                 "SET status = %s, sent_at = %s, attempts = %s, last_error = '' "
