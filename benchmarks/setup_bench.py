@@ -74,6 +74,7 @@ def signed_in_cookie(user: User, *, mfa: bool = False) -> str:
         totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
         methods.append({"method": "mfa", "at": now, "id": totp.pk, "type": "totp"})
     store["account_authentication_methods"] = methods
+    store["account_authentication_methods_user"] = str(user.pk)
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 

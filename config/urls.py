@@ -1,5 +1,10 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+
+# Django's own admin login checks the password alone: it would skip the TOTP step and the login
+# rate limits. Anonymous visitors of /admin/ are sent to the portal's login instead.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -17,8 +17,8 @@ def is_epci_staff(user) -> bool:
 
 
 def requires_totp(user) -> bool:
-    """Secretariat accounts (and superusers) must use two-factor authentication."""
-    return user.is_superuser or user.role == User.Role.SECRETARIAT
+    """Secretariat accounts, staff and superusers must use two-factor authentication."""
+    return user.is_superuser or user.is_staff or user.role == User.Role.SECRETARIAT
 
 
 def has_totp(user) -> bool:

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.clients import PortalClient
 from tests.factories import (
     BodyFactory,
     CommuneFactory,
@@ -8,6 +9,11 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
+
+
+@pytest.fixture
+def client():
+    return PortalClient()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from governance.importers import values as v
 from governance.importers.communes import assign, keep_newer_population, newer_population_note
+from governance.importers.errors import ImportRejected
 from governance.importers.readers import Table
 from governance.importers.summary import ImportSummary, ParseContext
 from governance.models import EPCI, Commune
@@ -60,6 +61,11 @@ class EpciPlan:
         kept_newer = 0
         for code, values in self.communes.items():
             commune = existing.get(code)
+            if commune is not None and commune.epci_id not in (None, epci.pk):
+                # Checked at parse time; a concurrent import may have taken it since.
+                raise ImportRejected.single(
+                    f"La commune {commune.name} ({code}) est membre d'un autre EPCI de ce portail."
+                )
             if commune is None:
                 Commune.objects.create(insee_code=code, epci=epci, **values)
                 summary.count(None)
@@ -135,7 +141,30 @@ def parse(table: Table, ctx: ParseContext) -> EpciPlan:
         plan.communes[code] = values
     if not seen and not errors:
         errors.add(None, "siren", f"aucune commune pour le SIREN {siren} dans ce fichier.")
+    _refuse_members_of_other_epci(plan, seen, ctx)
     return plan
+
+
+def _refuse_members_of_other_epci(plan: EpciPlan, seen: dict[str, int], ctx: ParseContext) -> None:
+    """Several EPCI share one installation: a file uploaded for one EPCI must never move or
+    rename a commune of another, whatever its rows say. A commune that changes EPCI leaves its
+    former one first (that EPCI's own import of the new DGCL list detaches it), then the new
+    one's file takes it in. The file is rejected whole, so nothing is written."""
+    if not plan.communes:
+        return
+    others = (
+        Commune.objects.filter(insee_code__in=plan.communes, epci__isnull=False)
+        .exclude(epci__siren=plan.siren)
+        .order_by("insee_code")
+        .values_list("insee_code", "name")
+    )
+    for code, name in others:
+        ctx.errors.add(
+            seen[code],
+            "insee",
+            f"la commune {name} ({code}) est membre d'un autre EPCI de ce portail : "
+            "elle ne peut pas être importée ici tant que cet EPCI ne l'a pas retirée.",
+        )
 
 
 def _check_row(line: int, row: dict, plan: EpciPlan, ctx: ParseContext) -> str | None:

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -42,6 +41,7 @@ from mutualisation.models import (
 from referrals import perms as referral_perms
 from referrals.models import MailboxThread, Opinion, Referral
 from referrals.models import Response as QuestionnaireResponse
+from tests.clients import PortalClient as Client
 
 ILLZACH, RIXHEIM, MULHOUSE = "68154", "68278", "68224"
 

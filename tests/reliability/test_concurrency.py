@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from conferences.models import Convocation, Session
@@ -20,6 +19,7 @@ from governance.models import AuditEvent
 from referrals import services as referral_services
 from referrals import sweeps
 from referrals.models import Opinion
+from tests.clients import PortalClient as Client
 from tests.conferences.factories import AgendaItemFactory, SessionFactory
 from tests.factories import MembershipFactory, UserFactory
 from tests.referrals.factories import MINIMAL_PDF, OpinionFactory, ReferralFactory

@@ -45,7 +45,7 @@ PROBE = """
 import json, django
 django.setup()
 from django.conf import settings
-from django.test import Client
+from tests.clients import PortalClient as Client
 client = Client(HTTP_HOST="interco.example.org")
 out = {"settings": {name: getattr(settings, name, None) for name in (
     "DEBUG", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_SECURE",
