@@ -121,6 +121,16 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/m/ip,3/m/key",
     "login": "30/m/ip",
 }
+# Behind the reverse proxy every request comes from the proxy's address: the login rate limits
+# would count all users as one client, and five failed logins would lock everyone out. The
+# client's address is then read from the proxy's header: either the last TRUSTED_PROXY_COUNT-th
+# entry of X-Forwarded-For (the proxies append to it, so earlier entries can be forged), or a
+# header that the proxy sets alone (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP). 0 and no header:
+# REMOTE_ADDR, for a portal served directly.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT doit être un entier positif ou nul.")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Interco] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Interco"

@@ -72,9 +72,7 @@ class TestDgclComposition:
         assert "membre d'un autre EPCI" in message
         assert "Ligne 41" in message  # header, then m2A's 39 communes
 
-    def test_through_the_upload_page(
-        self, client, m2a_and_amp, django_capture_on_commit_callbacks
-    ):
+    def test_through_the_upload_page(self, client, m2a_and_amp, django_capture_on_commit_callbacks):
         m2a, amp = m2a_and_amp
         secretariat = UserFactory(epci=m2a, secretariat=True, with_totp=True)
         client.force_login(secretariat)
