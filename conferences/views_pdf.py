@@ -54,6 +54,9 @@ def session_pdf(request, pk, kind):
         raise Http404
     session = _session_for(request, pk, kind)
     if session is None:
+        published = _published_version(pk, kind) if not request.user.is_authenticated else None
+        if published is not None:
+            return redirect(publication_url(published))
         return redirect_to_login(request.get_full_path())
     document = ensure_rendered(session=session, kind=kind)
     if document.status == RenderedDocument.Status.READY:
@@ -68,6 +71,13 @@ def session_pdf(request, pk, kind):
         "conferences/pdf_pending.html",
         {"session": session, "document": document, "kind_label": Kind(kind).label},
     )
+
+
+def _published_version(session_pk: int, kind: str) -> Publication | None:
+    """What the public may read of a session's document: its latest publication, if any."""
+    if kind not in Publication.Kind.values:
+        return None
+    return public.public_publications().filter(session_id=session_pk, kind=kind).first()
 
 
 @login_not_required

@@ -9,10 +9,11 @@ from conferences.models import RenderedDocument, Session
 
 Kind = RenderedDocument.Kind
 
-# Anyone may download these for a public session (L2121-10 convocation and agenda posted,
-# L2121-25 list of deliberations posted online). Minutes and opinions reach the public as
-# Publication rows once adopted/given, never as drafts.
-PUBLIC_KINDS = (Kind.CONVOCATION, Kind.DELIBERATIONS)
+# Anyone may download the convocation of a public session (L2121-10: convocation and agenda
+# posted). The list of deliberations, the minutes and the opinions reach the public only as the
+# Publication rows the secretariat puts online (L2121-25, L2121-15): the live list of a session
+# whose votes are still being entered is a working document, not a publication.
+PUBLIC_KINDS = (Kind.CONVOCATION,)
 SAT = (Session.Status.HELD, Session.Status.CLOSED)
 
 
