@@ -312,11 +312,42 @@ def session_recipients(request, pk):
 
 @login_not_required
 def convocation_open(request, token):
-    """The link in the convocation mail: records the read receipt, then shows the session."""
-    opened = convocation.acknowledge(token=token)
-    if opened is None:
-        raise Http404
-    return redirect("session_detail", pk=opened.session_id)
+    """The link of a convocation mail: a page about the convocation, from which the addressee
+    confirms receipt (POST). Opening it is logged; only the addressee's deliberate click, or
+    their own signed-in view, is a receipt (see convocation.open_convocation_link)."""
+    user_agent = request.headers.get("User-Agent", "")
+    try:
+        if request.method == "POST":
+            opened = convocation.acknowledge_convocation(
+                token=token, user=request.user, user_agent=user_agent
+            )
+            if opened is not None:
+                messages.success(request, "Réception de la convocation confirmée. Merci.")
+                return redirect("convocation_open", token=token)
+        else:
+            opened = convocation.open_convocation_link(
+                token=token, user=request.user, user_agent=user_agent
+            )
+    except convocation.LinkExpired as expired:
+        response = render(
+            request,
+            "conferences/sessions/convocation_link.html",
+            {"expired": True, "session": expired.convocation.session},
+            status=410,
+        )
+    else:
+        if opened is None:
+            raise Http404
+        response = render(
+            request,
+            "conferences/sessions/convocation_link.html",
+            {"convocation": opened, "session": opened.session},
+        )
+    # The token is the credential: the Referer of the next page (and its log line) carries the
+    # origin only. Not "no-referrer", which makes browsers send "Origin: null" with the form's
+    # POST, which the CSRF check rightly refuses.
+    response["Referrer-Policy"] = "strict-origin"
+    return response
 
 
 @login_not_required

@@ -18,3 +18,5 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 accesslog = "-"
+# Convocation links and private feeds carry their credential in the path: masked in the log.
+logger_class = "config.gunicorn_logging.RedactingLogger"

@@ -8,10 +8,10 @@ worker never sends a second copy of the same version.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
@@ -311,19 +311,87 @@ def _queue_messages(*, session: Session, purpose: str, reason: str = "", convoca
     return len(emails)
 
 
-def acknowledge(*, token: str) -> Convocation | None:
-    """Opening the convocation's link records the read receipt (the first time only)."""
-    convocation = Convocation.objects.select_related("session").filter(token=token).first()
+class LinkExpired(Exception):
+    """The convocation link was used after its session's day."""
+
+    def __init__(self, convocation: Convocation):
+        self.convocation = convocation
+
+
+def link_expires_at(session: Session):
+    """A convocation link opens the session's page without an account: it serves until the end
+    of the session's day (Paris time), after which the session page is reached by signing in.
+    A link forwarded or leaked later gives nothing."""
+    day = legal_calendar.legal_day_of(session.starts_at)
+    return timezone.make_aware(
+        datetime.combine(day + timedelta(days=1), datetime.min.time()),
+        timezone.get_default_timezone(),
+    )
+
+
+def open_convocation_link(*, token: str, user, user_agent: str) -> Convocation | None:
+    """Someone opened the link of a convocation mail. Each opening is logged (time, user agent,
+    the signed-in account if any), but opening is not a receipt: mail scanners and link
+    previews open links too, and the link may have been forwarded. The read receipt is legal
+    evidence, so it is recorded only when the addressee signed in views it, or by
+    ``acknowledge_convocation`` (a deliberate click). Raises LinkExpired after the session."""
+    convocation = (
+        Convocation.objects.select_related("session__body", "person").filter(token=token).first()
+    )
     if convocation is None:
         return None
-    if convocation.acknowledged_at is None:
-        now = timezone.now()
-        updated = Convocation.objects.filter(
-            pk=convocation.pk, acknowledged_at__isnull=True
-        ).update(acknowledged_at=now)
-        if updated:
-            convocation.acknowledged_at = now
+    addressee = _is_addressee(user, convocation)
+    record_event(
+        action="convocation.link_opened",
+        actor=user,
+        epci=convocation.session.body.epci,
+        target=convocation,
+        user_agent=user_agent[:300],
+        addressee=addressee,
+    )
+    if timezone.now() >= link_expires_at(convocation.session):
+        raise LinkExpired(convocation)
+    if addressee:
+        _record_receipt(convocation, channel="signed_in_view", user_agent=user_agent)
     return convocation
+
+
+def acknowledge_convocation(*, token: str, user, user_agent: str) -> Convocation | None:
+    """The addressee confirmed from the link that they received the convocation (the first
+    time only). A signed-in account other than the addressee's cannot confirm for them."""
+    convocation = (
+        Convocation.objects.select_related("session__body", "person").filter(token=token).first()
+    )
+    if convocation is None:
+        return None
+    if timezone.now() >= link_expires_at(convocation.session):
+        raise LinkExpired(convocation)
+    if user.is_authenticated and not _is_addressee(user, convocation):
+        raise PermissionDenied("Seul le destinataire de la convocation peut en accuser réception.")
+    _record_receipt(convocation, channel="link", user_agent=user_agent)
+    return convocation
+
+
+def _is_addressee(user, convocation: Convocation) -> bool:
+    return bool(user.is_authenticated and user.person_id == convocation.person_id)
+
+
+def _record_receipt(convocation: Convocation, *, channel: str, user_agent: str) -> None:
+    if convocation.acknowledged_at is not None:
+        return
+    now = timezone.now()
+    updated = Convocation.objects.filter(pk=convocation.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=now
+    )
+    if updated:
+        convocation.acknowledged_at = now
+        record_event(
+            action="convocation.acknowledged",
+            epci=convocation.session.body.epci,
+            target=convocation,
+            channel=channel,
+            user_agent=user_agent[:300],
+        )
 
 
 def send_due_reminders(*, now=None) -> int:

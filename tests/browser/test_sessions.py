@@ -87,7 +87,12 @@ def test_convene_then_answer_with_proxy_download_and_subscribe(
     link = re.search(r"http://\S+/seances/convocation/\S+/", sent[0].body).group(0)
     page.goto(live_server.url + link.split("8000", 1)[1])
     convocation.refresh_from_db()
+    assert convocation.acknowledged_at is None  # opening the link is not a receipt
+    page.get_by_role("button", name="Je confirme la réception de la convocation").click()
+    assert "Réception de la convocation confirmée" in page.content()
+    convocation.refresh_from_db()
     assert convocation.acknowledged_at is not None
+    page.get_by_role("link", name="Ordre du jour, documents et réponse").click()
     # A council session is public: it shows before login; log in from there.
     assert "Budget primitif 2027" in page.content()
     page.get_by_role("link", name="Se connecter").click()

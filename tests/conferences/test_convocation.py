@@ -247,17 +247,20 @@ class TestSending:
 
 
 class TestReceiptsAndReminders:
-    def test_opening_the_link_records_the_first_read(self, client, epci, secretariat):
+    def test_confirming_from_the_link_records_the_first_receipt(self, client, epci, secretariat):
         council, members = _council_with_members(epci, n=1)
         session = _session(council, timezone.now() + datetime.timedelta(days=15))
         conv.convene_session(actor=secretariat, session=session)
         convocation = Convocation.objects.get()
-        response = client.get(f"/seances/convocation/{convocation.token}/")
-        assert response.status_code == 302
+        url = f"/seances/convocation/{convocation.token}/"
+        assert client.get(url).status_code == 200
+        convocation.refresh_from_db()
+        assert convocation.acknowledged_at is None  # opening is not a receipt
+        assert client.post(url).status_code == 302
         convocation.refresh_from_db()
         first = convocation.acknowledged_at
         assert first is not None
-        client.get(f"/seances/convocation/{convocation.token}/")
+        client.post(url)
         convocation.refresh_from_db()
         assert convocation.acknowledged_at == first
         assert client.get("/seances/convocation/inconnu/").status_code == 404

@@ -135,7 +135,7 @@ EXPECT = {
     "item_remove":                         "login   405     405     405     405     405     405     405     405",
     "item_upload":                         "login   405     405     405     405     405     405     405     405",
     "document_download":                   "login   200     404     404     404     200     200     200     404",
-    "convocation_open":                    "3xx     3xx     3xx     3xx     3xx     3xx     3xx     3xx     3xx",
+    "convocation_open":                    "200     200     200     200     200     200     200     200     200",
     "session_reply":                       "login   200     404     404     404     403     403     403     404",
     "session_attendance":                  "login   403     404     404     404     403     200     200     404",
     "item_vote":                           "login   403     404     404     404     403     200     200     404",
