@@ -106,11 +106,37 @@ def test_an_unsendable_message_fails_alone_and_the_batch_goes_out_once(
     assert OutboundMessageLog.objects.filter(message=poisoned).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_as_a_worker_runs_it_the_failure_is_recorded_between_one_statement_marks(caplog):
+    """No surrounding transaction, as in a worker: on PostgreSQL each "sent" is the
+    one-statement mark and the batch runs with relaxed commits; the failure's row and log are
+    committed in between and the batch goes on."""
+    emails = [_convocation(n) for n in range(5)]
+    emails[2] = _convocation(2, to_email=f"elu2@exemple.test, {SPY}")
+    services.queue_emails(emails=emails)  # outside a transaction: the batch runs at once
+    assert "Broker indisponible" not in caplog.text
+    statuses = sorted(OutboundMessage.objects.values_list("status", flat=True))
+    assert statuses == ["failed", "sent", "sent", "sent", "sent"]
+    assert OutboundMessageLog.objects.filter(outcome="sent").count() == 4
+    assert OutboundMessageLog.objects.filter(outcome="error").count() == 1
+    assert len(mail.outbox) == 4
+    assert _sweep_after_the_lease() == 0
+
+
 def test_the_reason_names_the_bad_address(caplog, django_capture_on_commit_callbacks):
     poison = UNSENDABLE["two-addresses"]
     poisoned = _send_batch_with(poison, caplog, django_capture_on_commit_callbacks)
     assert "adresse du destinataire invalide" in poisoned.last_error
     assert poison["to_email"] in poisoned.last_error
+
+
+def test_the_single_message_task_reports_the_failure_without_raising():
+    (pk,) = services.queue_emails(emails=[_convocation(1, to_email="pas-une-adresse")])
+    assert tasks.send_message.apply(args=[pk]).get() == "failed"
+    assert tasks.send_message(pk) == "already-handled"
+    message = OutboundMessage.objects.get(pk=pk)
+    assert (message.status, message.attempts) == ("failed", 1)
+    assert mail.outbox == []
 
 
 REPAIRABLE = {
