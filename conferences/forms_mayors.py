@@ -1,6 +1,7 @@
 from django import forms
 
 from conferences.models import MayorsRequest
+from core.forms import validate_single_line
 from governance.models import Body
 
 
@@ -19,3 +20,5 @@ class MayorsRequestForm(forms.ModelForm):
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies
+        # The subject becomes the subject of the mail to the secretariat.
+        self.fields["subject"].validators.append(validate_single_line)

@@ -19,6 +19,16 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             ) from None
 
 
+def validate_single_line(value: str) -> None:
+    """For a text that becomes a mail subject: a header holds one line (RFC 5322 section 2.2),
+    and a line break there is how headers are injected. A text input cannot type one, a forged
+    POST can; refused here, where the user can still correct it."""
+    if len(value.splitlines()) > 1:
+        raise ValidationError(
+            "Saisissez ce texte sur une seule ligne, sans retour à la ligne.", code="multiline"
+        )
+
+
 class DateTimeLocalInput(forms.DateTimeInput):
     """The browser's date-and-time picker (``<input type="datetime-local">``)."""
 

@@ -8,6 +8,8 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from smtplib import SMTPException
 
 from django.conf import settings
@@ -120,19 +122,42 @@ def deliver_message(pk: int) -> str:
     The SMTP timeout (EMAIL_TIMEOUT, 20 s by default) stays far below the lease, so a live but
     slow worker is never overtaken by the sweep.
     """
-    return "sent" if deliver_messages([pk])["sent"] else "already-handled"
+    counts = deliver_messages([pk])
+    if counts["sent"]:
+        return "sent"
+    return "failed" if counts["failed"] else "already-handled"
 
 
 # Fan-outs are sent in batches: one task and one SMTP connection per batch.
 BATCH_SIZE = 100
 
 
+def _one_line(text: str) -> str:
+    """A header holds one line (RFC 5322 section 2.2; Django refuses a line break there to stop
+    header injection). Forms refuse line breaks in what becomes a subject, but old rows and
+    other paths (imports, admin, demo data) may still hold one: collapse every run of
+    whitespace, line breaks included, into one space."""
+    return " ".join(text.split())
+
+
+def _recipient(message: OutboundMessage) -> str:
+    """The To address built by the email package, not by string formatting: a comma or a quote
+    in a display name is quoted ("Dupont, Jean" <...> is one recipient, not two), and an
+    address that is not exactly one mailbox raises ValueError here, before any SMTP command."""
+    try:
+        return str(Address(display_name=_one_line(message.to_name), addr_spec=message.to_email))
+    except (ValueError, IndexError, HeaderParseError) as exc:
+        raise ValueError(
+            f"adresse du destinataire invalide : {message.to_email!r} ({exc})"
+        ) from exc
+
+
 def _build_email(message: OutboundMessage, connection) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
-        subject=message.subject,
+        subject=_one_line(message.subject),
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[f"{message.to_name} <{message.to_email}>" if message.to_name else message.to_email],
+        to=[_recipient(message)],
         headers={"Message-ID": f"<{message.dedup_key.replace(':', '.')}@interco>"},
         connection=connection,
     )
@@ -143,19 +168,29 @@ def _build_email(message: OutboundMessage, connection) -> EmailMultiAlternatives
     return email
 
 
-def _record_failure(message: OutboundMessage, exc: Exception) -> None:
+def _record_failure(message: OutboundMessage, exc: Exception, *, permanent: bool = False) -> None:
+    """A transient error (connection, server) puts the message back to PENDING for the task's
+    retry and the sweep, FAILED after MAX_ATTEMPTS. A permanent one (the message itself cannot
+    be built or sent: an invalid address, a header the mail library refuses, a broken
+    attachment row) fails at once: a retry would fail the same way, and the message would head
+    every sweep batch again."""
     attempts = message.attempts + 1
-    status = (
-        OutboundMessage.Status.FAILED
-        if attempts >= MAX_ATTEMPTS
-        else OutboundMessage.Status.PENDING
-    )
+    if permanent:
+        status = OutboundMessage.Status.FAILED
+        detail = f"Échec définitif, sans nouvel essai — {type(exc).__name__} : {exc}"
+    else:
+        status = (
+            OutboundMessage.Status.FAILED
+            if attempts >= MAX_ATTEMPTS
+            else OutboundMessage.Status.PENDING
+        )
+        detail = str(exc)
     with transaction.atomic():
         OutboundMessage.objects.filter(pk=message.pk).update(
-            status=status, attempts=attempts, last_error=str(exc)[:2000], claimed_at=None
+            status=status, attempts=attempts, last_error=detail[:2000], claimed_at=None
         )
         OutboundMessageLog.objects.create(
-            message_id=message.pk, outcome="error", detail=str(exc)[:2000]
+            message_id=message.pk, outcome="error", detail=detail[:2000]
         )
 
 
@@ -224,7 +259,10 @@ def deliver_messages(pks: list[int], *, raise_errors: bool = True) -> dict[str, 
     log row in one commit. Messages claimed but not reached when a worker dies wait for the
     lease, then the sweep sends them. A message the server refuses goes back to PENDING (FAILED
     after MAX_ATTEMPTS) and the connection is reopened for the next ones; with raise_errors the
-    first error is re-raised at the end so that the task's bounded retry applies."""
+    first such error is re-raised at the end so that the task's bounded retry applies. Any other
+    error while building or sending a message is that message's own (a bad address, a header
+    the mail library refuses): it is FAILED at once with its reason, never re-raised, and the
+    batch goes on, so one bad row cannot hold back the convocations queued with it."""
     claimed = claim_messages(pks)
     messages = OutboundMessage.objects.in_bulk(claimed)
     counts = {"sent": 0, "skipped": len(pks) - len(claimed), "failed": 0}
@@ -234,22 +272,33 @@ def deliver_messages(pks: list[int], *, raise_errors: bool = True) -> dict[str, 
         with _relaxed_commits():
             for pk in claimed:
                 message = messages[pk]
+                new_connection = connection is None
+                if new_connection:
+                    # Outside the message's try: a misconfigured backend (unknown class, TLS and
+                    # SSL both on) is no message's fault and must not fail the messages.
+                    connection = get_connection()
                 try:
-                    if connection is None:
+                    if new_connection:
                         # Opened here, so send() does not close it: the QUIT is not in the window.
-                        connection = get_connection()
                         connection.open()
                     _build_email(message, connection).send()
                 except (SMTPException, OSError) as exc:
-                    counts["failed"] += 1
                     first_error = first_error or exc
                     _record_failure(message, exc)
-                    if connection is not None:
-                        _close_quietly(connection)
-                        connection = None
+                except Exception as exc:  # noqa: BLE001 - any other error is this message's own
+                    # Not re-raised: the batch goes on, and the task has nothing to retry.
+                    _record_failure(message, exc, permanent=True)
+                else:
+                    # Outside the try: an error here is the database's, after the server
+                    # accepted the message; it must not be recorded as a failed sending.
+                    _mark_sent(pk, message.attempts + 1, timezone.now())
+                    counts["sent"] += 1
                     continue
-                _mark_sent(pk, message.attempts + 1, timezone.now())
-                counts["sent"] += 1
+                counts["failed"] += 1
+                # Reopened for the next message: the failed one may have left the SMTP
+                # session in any state.
+                _close_quietly(connection)
+                connection = None
     finally:
         if connection is not None:
             _close_quietly(connection)

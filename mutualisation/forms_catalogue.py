@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from core.forms import validate_single_line
 from governance.models import Person
 from mutualisation.forms import DATETIME
 from mutualisation.models import EquipmentItem, ServiceOffer, StaffMember, TrainingSession
@@ -85,6 +86,8 @@ class EquipmentForm(_EpciForm):
             epci_id=self.epci_id, kind=ServiceOffer.Kind.EQUIPMENT
         ).order_by("position", "name", "pk")
         self.fields["offer"].empty_label = None
+        # The name is in the subject of the booking mails.
+        self.fields["name"].validators.append(validate_single_line)
 
 
 class StaffMemberForm(_EpciForm):
@@ -124,6 +127,8 @@ class TrainingSessionForm(_EpciForm):
         ).order_by("position", "name", "pk")
         self.fields["offer"].empty_label = None
         self.fields["seats"].widget.attrs["min"] = 1
+        # The title is in the subject of the seat mails.
+        self.fields["title"].validators.append(validate_single_line)
 
     def clean_seats(self):
         seats = self.cleaned_data["seats"]

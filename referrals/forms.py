@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import ModelMultipleChoiceField
+from core.forms import ModelMultipleChoiceField, validate_single_line
 from governance.models import Commune, Sector, User
 from referrals.models import Opinion, Question, Theme
 from referrals.rules import DEFAULT_REMINDER_DAYS, PRESETS, LegalBasis, Silence
@@ -39,7 +39,8 @@ def _basis_choices():
 class ReferralForm(forms.Form):
     SCOPE_ALL, SCOPE_SECTOR, SCOPE_LIST = "all", "sector", "list"
 
-    subject = forms.CharField(label="Objet", max_length=250)
+    # Subject of the mail to the communes: one line.
+    subject = forms.CharField(label="Objet", max_length=250, validators=[validate_single_line])
     description = forms.CharField(label="Description", widget=forms.Textarea, required=False)
     legal_basis = forms.ChoiceField(
         label="Fondement juridique",
@@ -199,7 +200,8 @@ class QuestionForm(forms.Form):
 
 class MailboxThreadForm(forms.Form):
     theme = forms.ChoiceField(label="Thème", choices=Theme.choices)
-    subject = forms.CharField(label="Objet", max_length=200)
+    # Subject of the EPCI's answer by mail: one line.
+    subject = forms.CharField(label="Objet", max_length=200, validators=[validate_single_line])
     body = forms.CharField(label="Message", widget=forms.Textarea)
     attachments = MultipleFileField(
         label="Pièces jointes (PDF, images, bureautique ; 20 Mo au plus chacune)",
