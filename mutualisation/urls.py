@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core import exports  # noqa: F401  (registers the <export_format:...> converter)
 from mutualisation import views, views_catalogue, views_reports
 
 app_name = "mutualisation"
@@ -59,7 +60,9 @@ urlpatterns = [
     ),
     path("statistiques/", views_reports.statistics, name="statistics"),
     path(
-        "statistiques/export.<str:fmt>", views_reports.statistics_export, name="statistics_export"
+        "statistiques/export.<export_format:fmt>",
+        views_reports.statistics_export,
+        name="statistics_export",
     ),
     path("enquetes/", views_reports.survey_list, name="survey_list"),
     path("enquetes/<int:pk>/", views_reports.survey_detail, name="survey_detail"),

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from mutualisation import charts, exports, forms, perms, reports, selectors, stats
+from core import exports
+from mutualisation import charts, forms, perms, reports, selectors, stats
 from mutualisation.models import MutualisationSchema, NeedsSurvey, ProgressReport
 from mutualisation.services import schema
 from mutualisation.services import surveys as survey_services
@@ -53,21 +54,16 @@ def statistics(request):
 
 
 def statistics_export(request, fmt):
+    """Requests per year, offer and commune as CSV or xlsx (`fmt`: the URL pattern admits only
+    the export formats; the file name is ours)."""
     _staff_only(request.user)
-    rows = stats.export_rows(request.user.epci_id)
-    if fmt == "csv":
-        response = HttpResponse(
-            exports.to_csv(stats.EXPORT_HEADER, rows), content_type="text/csv; charset=utf-8"
-        )
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            exports.to_xlsx(stats.EXPORT_HEADER, rows, title="Demandes"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="services-mutualises.{fmt}"'
-    return response
+    return exports.export_response(
+        fmt=fmt,
+        basename="services-mutualises",
+        header=stats.EXPORT_HEADER,
+        rows=stats.export_rows(request.user.epci_id),
+        title="Demandes",
+    )
 
 
 # ---------------------------------------------------------------------------- schéma

@@ -23,16 +23,13 @@ API (all writes keyword-only, atomic, audited through governance.audit.record_ev
         # each commune answers once. A second submit raises ValidationError.
     answers_table(*, questionnaire, include_drafts=False) -> (headers, rows)  # 3 queries
     export_csv(*, questionnaire, include_drafts=False) -> bytes   # UTF-8 with BOM, ";"
-    export_xlsx(*, questionnaire, include_drafts=False) -> bytes  # openpyxl
+    export_xlsx(*, questionnaire, include_drafts=False) -> bytes  # both through core.exports
+                                                                  # (formulas neutralised)
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
-from datetime import date
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -40,6 +37,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from core import exports
 from governance.audit import record_event
 from governance.models import EPCI, Commune, User
 from referrals.models import Answer, Question, Questionnaire, Response
@@ -279,36 +277,11 @@ def answers_table(*, questionnaire: Questionnaire, include_drafts: bool = False)
     return headers, rows
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 def export_csv(*, questionnaire: Questionnaire, include_drafts: bool = False) -> bytes:
     headers, rows = answers_table(questionnaire=questionnaire, include_drafts=include_drafts)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([_text(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return exports.to_csv(headers, rows)
 
 
 def export_xlsx(*, questionnaire: Questionnaire, include_drafts: bool = False) -> bytes:
-    from openpyxl import Workbook
-
     headers, rows = answers_table(questionnaire=questionnaire, include_drafts=include_drafts)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Réponses"
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.to_xlsx(headers, rows, title="Réponses")

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core import exports  # noqa: F401  (registers the <export_format:...> converter)
 from referrals import views, views_mailbox
 
 app_name = "referrals"
@@ -23,7 +24,7 @@ urlpatterns = [
         views.question_remove,
         name="question_remove",
     ),
-    path("<int:pk>/reponses.<str:fmt>", views.answers_export, name="answers_export"),
+    path("<int:pk>/reponses.<export_format:fmt>", views.answers_export, name="answers_export"),
     path("<int:pk>/communes/<str:insee_code>/", views.opinion_detail, name="opinion_detail"),
     path(
         "<int:pk>/communes/<str:insee_code>/reception/",

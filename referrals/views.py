@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import exports
 from core.forms import apply_errors
 from referrals import forms, perms, questionnaires, selectors, services
 from referrals.models import Opinion, Referral
@@ -335,16 +336,13 @@ def question_remove(request, pk, question_pk):
 
 
 def answers_export(request, pk, fmt):
+    """The answers as CSV or xlsx; `fmt` is one of the export formats (the URL pattern admits
+    no other) and the file name is ours, never taken from the request."""
     referral = selectors.referral_in_scope(request.user, pk)
     _require_manager(request.user)
     if referral.questionnaire is None:
         raise Http404
-    if fmt == "xlsx":
-        content = questionnaires.export_xlsx(questionnaire=referral.questionnaire)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        content = questionnaires.export_csv(questionnaire=referral.questionnaire)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="saisine-{referral.pk}.{fmt}"'
-    return response
+    headers, rows = questionnaires.answers_table(questionnaire=referral.questionnaire)
+    return exports.export_response(
+        fmt=fmt, basename=f"saisine-{referral.pk}", header=headers, rows=rows, title="Réponses"
+    )

@@ -243,8 +243,8 @@ class TestAuditLogPage:
         assert [e.pk for e in read] == [e.pk for e in expected]
 
     def test_formula_cells_are_prefixed(self):
-        from governance.views_audit import _cell
+        from core.exports import neutralise
 
-        assert _cell("=1+1") == "'=1+1"
-        assert _cell("@SUM") == "'@SUM"
-        assert _cell("Convocation") == "Convocation"
+        assert neutralise("=1+1") == "'=1+1"
+        assert neutralise("@SUM") == "'@SUM"
+        assert neutralise("Convocation") == "Convocation"
