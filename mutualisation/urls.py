@@ -1,6 +1,5 @@
 from django.urls import path
 
-from core import exports  # noqa: F401  (registers the <export_format:...> converter)
 from mutualisation import views, views_catalogue, views_reports
 
 app_name = "mutualisation"

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from core import exports  # noqa: F401  (registers the <export_format:...> converter)
 from referrals import views, views_mailbox
 
 app_name = "referrals"
