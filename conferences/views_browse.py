@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from conferences import ics, selectors_browse
@@ -56,6 +57,7 @@ def _ics_response(data: bytes, *, filename: str) -> HttpResponse:
 
 @login_not_required
 @require_safe
+@never_cache  # personal: no shared cache keeps a member's private calendar
 def feed_private(request, token):
     """The token in the URL is the credential (calendar clients cannot log in)."""
     feed, sessions = selectors_browse.private_feed(token)

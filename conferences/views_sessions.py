@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from conferences import perms, selectors
@@ -311,6 +312,7 @@ def session_recipients(request, pk):
 
 
 @login_not_required
+@never_cache  # personal, though reached without an account
 def convocation_open(request, token):
     """The link of a convocation mail: a page about the convocation, from which the addressee
     confirms receipt (POST). Opening it is logged; only the addressee's deliberate click, or

@@ -72,7 +72,7 @@ def fingerprint(data: dict) -> str:
 
 
 def render_pdf(*, epci: EPCI, data: dict) -> bytes:
-    from weasyprint import HTML
+    from core.pdf import html_document
 
     html = render_to_string("pdf/mutualisation/progress_report.html", {"epci": epci, **data})
-    return HTML(string=html).write_pdf()
+    return html_document(html).write_pdf()

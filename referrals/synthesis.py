@@ -14,10 +14,10 @@ from referrals.selectors import synthesis_context
 
 
 def render_synthesis_pdf(*, referral_id: int) -> bytes:
-    from weasyprint import HTML
+    from core.pdf import html_document
 
     html = render_to_string("pdf/referrals/synthesis.html", synthesis_context(referral_id))
-    return HTML(string=html).write_pdf()
+    return html_document(html).write_pdf()
 
 
 def build_synthesis(*, referral_id: int) -> str:

@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
 
@@ -116,6 +117,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     epci = factory.SubFactory(EPCIFactory)
     role = User.Role.ELECTED
     password = factory.django.Password("motdepasse-de-test")
+    # Accounts come from invitations, which reach their address: it is verified.
+    email_address = factory.RelatedFactory(
+        "tests.factories.EmailAddressFactory",
+        factory_related_name="user",
+        email=factory.SelfAttribute("..email"),
+    )
 
     class Params:
         secretariat = factory.Trait(role=User.Role.SECRETARIAT)
@@ -124,6 +131,16 @@ class UserFactory(factory.django.DjangoModelFactory):
         with_totp = factory.Trait(
             totp=factory.RelatedFactory("tests.factories.TOTPFactory", factory_related_name="user")
         )
+
+
+class EmailAddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmailAddress
+
+    user = factory.SubFactory(UserFactory)
+    email = factory.SelfAttribute("user.email")
+    verified = True
+    primary = True
 
 
 class TOTPFactory(factory.django.DjangoModelFactory):

@@ -54,9 +54,9 @@ def html_for(kind: str, source: dict, **extra) -> str:
 
 def html_document(html: str):
     """The laid-out WeasyPrint document (pages, anchors) before writing."""
-    from weasyprint import HTML
+    from core.pdf import html_document as portal_html
 
-    return HTML(string=html).render()
+    return portal_html(html).render()
 
 
 def write(document) -> bytes:

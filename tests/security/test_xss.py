@@ -73,7 +73,7 @@ class CapturingHTML:
 @pytest.fixture
 def weasyprint_html(monkeypatch):
     CapturingHTML.seen = []
-    monkeypatch.setattr("weasyprint.HTML", CapturingHTML)
+    monkeypatch.setattr("core.pdf.HTML", CapturingHTML)  # every document is built there
     return CapturingHTML.seen
 
 
