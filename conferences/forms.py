@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from conferences.models import AgendaItem, Session
+from conferences.models import AgendaItem, MayorsRequest, Session
 from core.forms import DateTimeLocalInput
 from governance.models import Body, Commune, Person
 
@@ -31,6 +31,23 @@ class SessionForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["body"].disabled = True
             self.initial["starts_at"] = timezone.localtime(self.instance.starts_at)
+
+
+class SessionCreateQuery(forms.Form):
+    """The query string of the new-session page: ?instance= preselects a body (link from the
+    body's page), ?demande= a reached mayors' request (L5211-11-3 CGCT) to convene. Read through
+    a form so that any value, however long or odd, is either one of the user's objects or
+    nothing."""
+
+    instance = forms.ModelChoiceField(queryset=Body.objects.none(), required=False)
+    demande = forms.ModelChoiceField(queryset=MayorsRequest.objects.none(), required=False)
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instance"].queryset = bodies
+        self.fields["demande"].queryset = MayorsRequest.objects.filter(
+            body__in=bodies, status=MayorsRequest.Status.REACHED
+        ).select_related("body")
 
 
 class AgendaItemForm(forms.ModelForm):

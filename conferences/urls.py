@@ -17,7 +17,7 @@ urlpatterns = [
     path("points/<int:pk>/retirer/", views.item_remove, name="item_remove"),
     path("points/<int:pk>/document/", views.item_upload, name="item_upload"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
-    path("convocation/<str:token>/", views.convocation_open, name="convocation_open"),
+    path("convocation/<token:token>/", views.convocation_open, name="convocation_open"),
     path("", include("conferences.urls_sitting")),
     path("", include("conferences.urls_browse")),
     path("", include("conferences.urls_mayors")),

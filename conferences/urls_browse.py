@@ -10,5 +10,5 @@ urlpatterns = [
     path("public/calendrier/", views_browse.public_calendar, name="public_calendar"),
     path("flux/", views_browse.feed_settings, name="feed_settings"),
     path("flux/public/<int:body_pk>.ics", views_browse.feed_public, name="feed_public"),
-    path("flux/<str:token>.ics", views_browse.feed_private, name="feed_private"),
+    path("flux/<token:token>.ics", views_browse.feed_private, name="feed_private"),
 ]

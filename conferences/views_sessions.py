@@ -18,9 +18,10 @@ from conferences.forms import (
     ConveneForm,
     DocumentForm,
     ReasonForm,
+    SessionCreateQuery,
     SessionForm,
 )
-from conferences.models import AgendaItem, MayorsRequest, Session
+from conferences.models import AgendaItem, Session
 from conferences.services import convocation, scheduling
 from core.forms import apply_errors
 from governance import perms as gov_perms
@@ -79,23 +80,18 @@ def session_create(request):
         raise PermissionDenied
     bodies = gov_perms.bodies_for(request.user)
     initial = {}
-    body_pk = request.GET.get("instance")
     suggestion = None
-    mayors_request = None
-    request_pk = request.GET.get("demande")
-    if request_pk and request_pk.isdigit():
-        mayors_request = get_object_or_404(
-            MayorsRequest.objects.filter(body__in=bodies, status=MayorsRequest.Status.REACHED),
-            pk=request_pk,
-        )
-        body_pk = str(mayors_request.body_id)
-    if body_pk and body_pk.isdigit():
-        body = bodies.filter(pk=body_pk).first()
-        if body:
-            initial["body"] = body
-            suggestion = scheduling.suggest_host_commune(body=body)
-            if suggestion:
-                initial["place_commune"] = suggestion
+    query = SessionCreateQuery(request.GET, bodies=bodies)
+    query.is_valid()
+    if "demande" in query.errors:
+        raise Http404("Demande de réunion inconnue ou qui n'attend pas de séance.")
+    mayors_request = query.cleaned_data.get("demande")
+    body = mayors_request.body if mayors_request else query.cleaned_data.get("instance")
+    if body:
+        initial["body"] = body
+        suggestion = scheduling.suggest_host_commune(body=body)
+        if suggestion:
+            initial["place_commune"] = suggestion
     form = SessionForm(
         request.POST or None, initial=initial, bodies=bodies, epci_id=request.user.epci_id
     )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 
 
 class CoreConfig(AppConfig):
@@ -6,5 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Socle technique"
 
     def ready(self):
-        # Path converters are registered before any URL conf is read.
-        from core import exports  # noqa: F401 - registers <export_format:...>
+        from core import converters
+
+        # Registered here, once, before any app's URLconf is imported (on the first request).
+        register_converter(converters.TokenConverter, "token")
+        register_converter(converters.InseeCodeConverter, "insee")
+        register_converter(converters.ExportFormatConverter, "export_format")

@@ -7,10 +7,10 @@ audit details): a text cell that starts with "=", "+", "-", "@", a tab or a carr
 prefixed with a single quote, so that a spreadsheet shows it instead of running it as a formula
 (OWASP, "CSV Injection"). Numbers stay numbers: a negative number is a value, not a formula.
 
-Formats come from a fixed list: `<export_format:fmt>` in a URL pattern matches "csv" or "xlsx"
-only (anything else is a 404), and the file name is built by the caller's code, set through
-Django's `content_disposition_header` (quoted, RFC 5987-encoded when needed), never echoed from
-the request.
+Formats come from a fixed list: `<export_format:fmt>` (core.converters) in a URL pattern
+matches "csv" or "xlsx" only (anything else is a 404), and the file name is built by the
+caller's code, set through Django's `content_disposition_header` (quoted, RFC 5987-encoded when
+needed), never echoed from the request.
 
 API:
     neutralise(value) -> value                      # the rule above, for one cell
@@ -29,7 +29,6 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.urls import register_converter
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -144,19 +143,3 @@ class _Line:
 
     def write(self, value):
         return value
-
-
-class ExportFormatConverter:
-    """`<export_format:fmt>`: only the formats above reach a view, so a crafted extension
-    ("reponses.html", 'reponses.csv";filename="x.html') is a 404."""
-
-    regex = "csv|xlsx"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(ExportFormatConverter, "export_format")

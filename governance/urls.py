@@ -5,7 +5,7 @@ from governance import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("communes/", views.commune_list, name="commune_list"),
-    path("communes/<str:insee_code>/", views.commune_detail, name="commune_detail"),
+    path("communes/<insee:insee_code>/", views.commune_detail, name="commune_detail"),
     path("instances/", views.body_list, name="body_list"),
     path("instances/<int:pk>/", views.body_detail, name="body_detail"),
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),

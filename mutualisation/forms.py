@@ -199,3 +199,26 @@ class SchemaForm(forms.Form):
     def __init__(self, *args, consultations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consultation"].queryset = consultations
+
+
+# Query strings are read through forms too: a year of twenty digits or a month 13 falls back to
+# the page's default instead of reaching date() (OverflowError) or the database.
+
+
+class MonthQuery(forms.Form):
+    """?annee=&mois= of the equipment calendar; an absent one is the current one."""
+
+    annee = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+    mois = forms.IntegerField(min_value=1, max_value=12, required=False)
+
+
+class YearQuery(forms.Form):
+    """?annee= of the statistics."""
+
+    annee = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+class BookingQuery(forms.Form):
+    """?materiel= preselects an item of the booking form (the calendar's "Réserver" links)."""
+
+    materiel = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)

@@ -3,8 +3,6 @@ one service, show a message, redirect."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -334,14 +332,12 @@ def staff_dashboard(request):
 
 
 def _month(request) -> tuple[int, int]:
+    """The month asked for, or the current one when the query string is not a valid month."""
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("annee", today.year))
-        month = int(request.GET.get("mois", today.month))
-        date(year, month, 1)
-    except ValueError:
+    query = forms.MonthQuery(request.GET)
+    if not query.is_valid():
         return today.year, today.month
-    return year, month
+    return query.cleaned_data["annee"] or today.year, query.cleaned_data["mois"] or today.month
 
 
 def booking_calendar(request):
@@ -353,6 +349,11 @@ def booking_calendar(request):
     return render(request, "mutualisation/calendar.html", context)
 
 
+def _preselected_item(request) -> int | None:
+    query = forms.BookingQuery(request.GET)
+    return query.cleaned_data["materiel"] if query.is_valid() else None
+
+
 def booking_create(request):
     commune = selectors.acting_commune(request.user)
     if commune is None:
@@ -360,7 +361,7 @@ def booking_create(request):
     form = forms.BookingForm(
         request.POST or None,
         items=selectors.bookable_items(request.user),
-        initial={"item": request.GET.get("materiel")},
+        initial={"item": _preselected_item(request)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

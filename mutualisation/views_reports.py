@@ -22,10 +22,11 @@ from referrals.rules import LegalBasis
 
 
 def _stats_year(request, available: list[int]) -> int:
-    try:
-        return int(request.GET.get("annee", ""))
-    except ValueError:
-        return available[0] if available else timezone.localdate().year
+    """The year asked for, or the latest with requests when absent or out of range."""
+    query = forms.YearQuery(request.GET)
+    if query.is_valid() and query.cleaned_data["annee"]:
+        return query.cleaned_data["annee"]
+    return available[0] if available else timezone.localdate().year
 
 
 def statistics(request):

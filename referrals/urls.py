@@ -24,19 +24,19 @@ urlpatterns = [
         name="question_remove",
     ),
     path("<int:pk>/reponses.<export_format:fmt>", views.answers_export, name="answers_export"),
-    path("<int:pk>/communes/<str:insee_code>/", views.opinion_detail, name="opinion_detail"),
+    path("<int:pk>/communes/<insee:insee_code>/", views.opinion_detail, name="opinion_detail"),
     path(
-        "<int:pk>/communes/<str:insee_code>/reception/",
+        "<int:pk>/communes/<insee:insee_code>/reception/",
         views.receipt_record,
         name="receipt_record",
     ),
     path(
-        "<int:pk>/communes/<str:insee_code>/tardive/",
+        "<int:pk>/communes/<insee:insee_code>/tardive/",
         views.late_deliberation_record,
         name="late_deliberation_record",
     ),
     path(
-        "<int:pk>/communes/<str:insee_code>/deliberation.pdf",
+        "<int:pk>/communes/<insee:insee_code>/deliberation.pdf",
         views.deliberation_download,
         name="deliberation_download",
     ),
