@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from conferences.models import AgendaItem, MayorsRequest, Session
+from conferences.uploads import AGENDA_DOCUMENT
 from core.forms import DateTimeLocalInput
 from governance.models import Body, Commune, Person
 
@@ -69,6 +70,7 @@ class DocumentForm(forms.Form):
     file = forms.FileField(
         label="Document PDF (20 Mo au plus)",
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        validators=[AGENDA_DOCUMENT],
     )
 
 

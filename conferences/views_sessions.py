@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,7 +23,9 @@ from conferences.forms import (
 )
 from conferences.models import AgendaItem, Session
 from conferences.services import convocation, scheduling
+from conferences.uploads import AGENDA_DOCUMENT
 from core.forms import apply_errors
+from core.uploads import serve_upload
 from governance import perms as gov_perms
 
 
@@ -356,9 +358,4 @@ def document_download(request, pk):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.name,
-        content_type="application/pdf",
-    )
+    return serve_upload(document.file, name=document.name, policy=AGENDA_DOCUMENT)

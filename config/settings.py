@@ -180,6 +180,21 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_SIZE = env_int("IMPORT_MAX_UPLOAD_SIZE", 150 * 1024 * 1024)
+# Other uploads (agenda and referral documents, attachments, questionnaire files): core.uploads.
+UPLOAD_MAX_SIZE = env_int("UPLOAD_MAX_SIZE", 20 * 1024 * 1024)
+# Zip containers (xlsx, docx, odt, ods) are checked from their central directory before anything
+# is decompressed (core.uploads.open_zip): a 1 MB workbook of identical rows expands to hundreds
+# of MB (a "zip bomb"), and openpyxl holds some parts whole in memory even in read-only mode
+# (51 MB of shared strings took 275 MB, measured). Real files are far below these limits: the
+# DGCL excerpt of two EPCI (131 communes) is 94 KB uncompressed as xlsx, 35,000 such rows (the
+# national epcicom file, every commune) about 22 MB; a métropole's RNE file is a few MB; an office
+# attachment of 20 MB is mostly images, which do not compress. Worksheets compress 8 to 20 times
+# (measured on DGCL rows and on rows of empty formatted cells), identical rows over 300 times: a
+# part compressed more than 100 times is refused, the default of Apache POI. An xlsx written by
+# openpyxl or Excel has about ten parts, plus one or two a sheet.
+ZIP_MAX_UNCOMPRESSED_SIZE = env_int("ZIP_MAX_UNCOMPRESSED_SIZE", 100 * 1024 * 1024)
+ZIP_MAX_ENTRIES = env_int("ZIP_MAX_ENTRIES", 1000)
+ZIP_MAX_COMPRESSION_RATIO = env_int("ZIP_MAX_COMPRESSION_RATIO", 100)
 
 # Mail: console by default, EMAIL_URL for a real server.
 globals().update(env_email("EMAIL_URL", "console://"))

@@ -9,24 +9,18 @@ from mutualisation.models import (
     Domain,
     ServiceOffer,
 )
-from mutualisation.uploads import validate_upload
+from mutualisation.uploads import ATTACHMENT, SIGNED_CONVENTION
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class UploadField(forms.FileField):
-    """A file checked for size (20 Mo) and real type; PDF only when ``pdf_only``."""
+    """A file checked by one of this app's upload policies (mutualisation.uploads)."""
 
-    def __init__(self, *args, pdf_only: bool = False, **kwargs):
-        self.pdf_only = pdf_only
+    def __init__(self, *args, policy=ATTACHMENT, **kwargs):
+        kwargs.setdefault("validators", [policy])
         super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if upload:
-            validate_upload(upload, pdf_only=self.pdf_only)
-        return upload
 
 
 class RequestForm(forms.Form):
@@ -146,7 +140,7 @@ class ConventionForm(forms.Form):
     valid_until = forms.DateField(label="Jusqu'au (facultatif)", required=False, widget=DATE)
     signed_on = forms.DateField(label="Signée le (facultatif)", required=False, widget=DATE)
     signed_pdf = UploadField(
-        label="Convention signée (PDF, facultatif)", required=False, pdf_only=True
+        label="Convention signée (PDF, facultatif)", required=False, policy=SIGNED_CONVENTION
     )
 
     def __init__(self, *args, epci_id, **kwargs):
@@ -161,7 +155,9 @@ class ConventionForm(forms.Form):
 
 class SignedConventionForm(forms.Form):
     signed_on = forms.DateField(label="Signée le", widget=DATE)
-    signed_pdf = UploadField(label="Convention signée (PDF, 20 Mo au plus)", pdf_only=True)
+    signed_pdf = UploadField(
+        label="Convention signée (PDF, 20 Mo au plus)", policy=SIGNED_CONVENTION
+    )
 
 
 class SavingForm(forms.Form):

@@ -66,6 +66,11 @@ urlpatterns = [
     path("enquetes/", views_reports.survey_list, name="survey_list"),
     path("enquetes/<int:pk>/", views_reports.survey_detail, name="survey_detail"),
     path("enquetes/<int:pk>/repondre/", views_reports.survey_answer, name="survey_answer"),
+    path(
+        "enquetes/<int:pk>/repondre/fichiers/<int:question_pk>/",
+        views_reports.survey_answer_file,
+        name="survey_answer_file",
+    ),
     path("schema/", views_reports.schema_overview, name="schema"),
     path(
         "schema/rapports/<int:year>.pdf",

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.uploads import serve_upload
 from governance.models import Commune
 from mutualisation import forms, perms, selectors
 from mutualisation.models import (
@@ -22,6 +23,7 @@ from mutualisation.services import offers as offer_services
 from mutualisation.services import requests as request_services
 from mutualisation.services import scheduling
 from mutualisation.services.common import ALREADY_DONE
+from mutualisation.uploads import ATTACHMENT, SIGNED_CONVENTION
 
 
 def _staff_only(user):
@@ -134,10 +136,10 @@ def convention_pdf(request, pk):
     convention = selectors.convention_detail(request.user, pk)
     if not convention.signed_pdf:
         raise Http404
-    return FileResponse(
-        convention.signed_pdf.open("rb"),
-        content_type="application/pdf",
-        filename=f"convention-{convention.commune.insee_code}.pdf",
+    return serve_upload(
+        convention.signed_pdf,
+        name=f"convention-{convention.commune.insee_code}.pdf",
+        policy=SIGNED_CONVENTION,
     )
 
 
@@ -316,9 +318,7 @@ def request_action(request, pk, action):
 def attachment_download(request, pk, attachment_pk):
     service_request = get_object_or_404(perms.requests_for(request.user), pk=pk)
     attachment = get_object_or_404(service_request.attachments, pk=attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
+    return serve_upload(attachment.file, name=attachment.original_name, policy=ATTACHMENT)
 
 
 def staff_dashboard(request):

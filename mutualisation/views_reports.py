@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from core import exports
@@ -234,6 +235,9 @@ def survey_answer(request, pk):
         response=response,
         data=request.POST or None,
         files=request.FILES or None,
+        file_url=lambda question: reverse(
+            "mutualisation:survey_answer_file", args=[survey.pk, question.pk]
+        ),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -260,4 +264,17 @@ def survey_answer(request, pk):
         request,
         "mutualisation/survey_answer.html",
         {"survey": survey, "form": form, "response": response, "commune": commune},
+    )
+
+
+def survey_answer_file(request, pk, question_pk):
+    """A file the user's commune gave in answer to the survey (same scope as answering)."""
+    from referrals import questionnaires
+
+    survey = _survey(request, pk)
+    commune = selectors.acting_commune(request.user)
+    if commune is None:
+        raise PermissionDenied
+    return questionnaires.file_answer_download(
+        questionnaire=survey.questionnaire, commune=commune, question_pk=question_pk
     )

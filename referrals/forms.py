@@ -10,7 +10,7 @@ from core.forms import ModelMultipleChoiceField, validate_single_line
 from governance.models import Commune, Sector, User
 from referrals.models import Opinion, Question, Theme
 from referrals.rules import DEFAULT_REMINDER_DAYS, PRESETS, LegalBasis, Silence
-from referrals.uploads import validate_document, validate_pdf
+from referrals.uploads import ATTACHMENT, PDF_DOCUMENT
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -130,7 +130,7 @@ class ReferralForm(forms.Form):
 
 class DocumentForm(forms.Form):
     title = forms.CharField(label="Titre du document", max_length=200)
-    file = forms.FileField(label="Fichier (PDF, 20 Mo au plus)", validators=[validate_pdf])
+    file = forms.FileField(label="Fichier (PDF, 20 Mo au plus)", validators=[PDF_DOCUMENT])
 
 
 class OpinionForm(forms.Form):
@@ -142,7 +142,7 @@ class OpinionForm(forms.Form):
     deliberation_on = forms.DateField(label="Date de la délibération", widget=DATE_INPUT)
     deliberation_number = forms.CharField(label="Numéro de la délibération", max_length=50)
     deliberation_pdf = forms.FileField(
-        label="Délibération (PDF, 20 Mo au plus)", required=False, validators=[validate_pdf]
+        label="Délibération (PDF, 20 Mo au plus)", required=False, validators=[PDF_DOCUMENT]
     )
     comments = forms.CharField(label="Observations", widget=forms.Textarea, required=False)
 
@@ -179,7 +179,7 @@ class LateDeliberationForm(forms.Form):
     late_deliberation_on = forms.DateField(label="Date de la délibération", widget=DATE_INPUT)
     late_deliberation_number = forms.CharField(label="Numéro", max_length=50)
     late_deliberation_pdf = forms.FileField(
-        label="Délibération (PDF)", required=False, validators=[validate_pdf]
+        label="Délibération (PDF)", required=False, validators=[PDF_DOCUMENT]
     )
 
 
@@ -205,14 +205,14 @@ class MailboxThreadForm(forms.Form):
     body = forms.CharField(label="Message", widget=forms.Textarea)
     attachments = MultipleFileField(
         label="Pièces jointes (PDF, images, bureautique ; 20 Mo au plus chacune)",
-        validators=[validate_document],
+        validators=[ATTACHMENT],
     )
 
 
 class MailboxReplyForm(forms.Form):
     body = forms.CharField(label="Réponse", widget=forms.Textarea)
     attachments = MultipleFileField(
-        label="Pièces jointes (20 Mo au plus chacune)", validators=[validate_document]
+        label="Pièces jointes (20 Mo au plus chacune)", validators=[ATTACHMENT]
     )
 
 

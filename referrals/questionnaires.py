@@ -14,9 +14,12 @@ API (all writes keyword-only, atomic, audited through governance.audit.record_ev
     remove_question(*, actor, question) -> None      # refused once a commune has answered
     questions_of(questionnaire) -> QuerySet[Question]             # ordered
     response_of(*, questionnaire, commune) -> Response | None     # with its answers prefetched
-    build_response_form(*, questionnaire, response=None, data=None, files=None) -> forms.Form
+    build_response_form(*, questionnaire, response=None, data=None, files=None,
+                        file_url=None) -> forms.Form
         # one field per question, named field_name(question); never required at form level, so
-        # that a draft saves; files checked for size (20 MB) and real type (magic bytes)
+        # that a draft saves; files checked by core.uploads (size, content, name); a file already
+        # given links to file_url(question), the caller's download view
+    file_answer_download(*, questionnaire, commune, question_pk) -> FileResponse  # 404 if none
     save_response(*, actor, questionnaire, commune, values, submit) -> Response
         # values: the form's cleaned_data. A draft saves whatever is given; submit=True checks
         # the required questions (ValidationError keyed by field name) and locks the response:
@@ -29,19 +32,22 @@ API (all writes keyword-only, atomic, audited through governance.audit.record_ev
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
 from core import exports
+from core.uploads import serve_upload
 from governance.audit import record_event
 from governance.models import EPCI, Commune, User
 from referrals.models import Answer, Question, Questionnaire, Response
-from referrals.uploads import validate_document
+from referrals.uploads import ATTACHMENT
 
 __all__ = [
     "Question",
@@ -54,6 +60,7 @@ __all__ = [
     "export_csv",
     "export_xlsx",
     "field_name",
+    "file_answer_download",
     "questions_of",
     "remove_question",
     "response_of",
@@ -149,7 +156,7 @@ def _form_field(question: Question) -> forms.Field:
     if kind == Question.Kind.DATE:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if kind == Question.Kind.FILE:
-        return forms.FileField(validators=[validate_document], **common)
+        return forms.FileField(validators=[ATTACHMENT], **common)
     return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
 
 
@@ -164,13 +171,35 @@ def _value(answer: Answer):
     return answer.text
 
 
+@dataclass(frozen=True)
+class GivenFile:
+    """A file already given, as the file input shows it: its name, linked to the caller's
+    download view (never to the storage's own URL, which would serve it with the type the
+    uploader's browser declared)."""
+
+    name: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def build_response_form(
-    *, questionnaire: Questionnaire, response: Response | None = None, data=None, files=None
+    *,
+    questionnaire: Questionnaire,
+    response: Response | None = None,
+    data=None,
+    files=None,
+    file_url: Callable[[Question], str] | None = None,
 ) -> forms.Form:
     questions = list(questions_of(questionnaire))
     initial = {}
     if response is not None:
-        initial = {field_name(a.question): _value(a) for a in response.answers.all()}
+        for a in response.answers.all():
+            value = _value(a)
+            if a.question.kind == Question.Kind.FILE and value:
+                value = GivenFile(a.file_name, file_url(a.question) if file_url else "")
+            initial[field_name(a.question)] = value
     form = forms.Form(data=data, files=files, initial=initial)
     for question in questions:
         field = _form_field(question)
@@ -194,6 +223,30 @@ def _store(answer: Answer, question: Question, value) -> None:
             answer.file, answer.file_name = value, value.name
     else:
         answer.text = value or ""
+
+
+def file_answer_download(
+    *, questionnaire: Questionnaire, commune: Commune, question_pk: int
+) -> FileResponse:
+    """The file ``commune`` gave in answer to a question, as a download (core.uploads: always an
+    attachment, typed by its content). 404 when there is none; the caller checks its scope."""
+    # The question by its own pk first: a number too large for the column is then an empty
+    # lookup (Django's integer overflow check), where a foreign key lookup would raise.
+    question = Question.objects.filter(
+        pk=question_pk, questionnaire=questionnaire, kind=Question.Kind.FILE
+    ).first()
+    answer = (
+        Answer.objects.filter(
+            response__questionnaire=questionnaire, response__commune=commune, question=question
+        )
+        .exclude(file="")
+        .first()
+        if question is not None
+        else None
+    )
+    if answer is None:
+        raise Http404
+    return serve_upload(answer.file, name=answer.file_name, policy=ATTACHMENT)
 
 
 def _is_empty(answer: Answer | None) -> bool:

@@ -40,6 +40,11 @@ urlpatterns = [
         views.deliberation_download,
         name="deliberation_download",
     ),
+    path(
+        "<int:pk>/communes/<str:insee_code>/reponses/<int:question_pk>/fichier/",
+        views.answer_file_download,
+        name="answer_file_download",
+    ),
     path("boite-aux-lettres/", views_mailbox.thread_list, name="thread_list"),
     path("boite-aux-lettres/nouveau/", views_mailbox.thread_create, name="thread_create"),
     path("boite-aux-lettres/<int:pk>/", views_mailbox.thread_detail, name="thread_detail"),

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import exports
 from core.forms import apply_errors
+from core.uploads import serve_upload
 from referrals import forms, perms, questionnaires, selectors, services
 from referrals.models import Opinion, Referral
+from referrals.uploads import PDF_DOCUMENT
 
 
 def _require_manager(user) -> None:
@@ -22,9 +25,8 @@ def _require_manager(user) -> None:
 
 
 def _serve(field_file, filename: str):
-    if not field_file:
-        raise Http404
-    return FileResponse(field_file.open("rb"), as_attachment=True, filename=filename)
+    """The PDFs of a referral: its documents, the communes' deliberations, the synthesis."""
+    return serve_upload(field_file, name=filename, policy=PDF_DOCUMENT)
 
 
 def referral_list(request):
@@ -209,6 +211,10 @@ def _data_collection(request, opinion, *, can_answer, locked):
         response=response,
         data=request.POST if request.method == "POST" else None,
         files=request.FILES if request.method == "POST" else None,
+        file_url=lambda question: reverse(
+            "referrals:answer_file_download",
+            args=[opinion.referral_id, opinion.commune.insee_code, question.pk],
+        ),
     )
     if request.method == "POST":
         if not can_answer:
@@ -246,6 +252,18 @@ def deliberation_download(request, pk, insee_code):
         opinion.late_deliberation_pdf if request.GET.get("tardive") else opinion.deliberation_pdf
     )
     return _serve(field, f"deliberation-{insee_code}-saisine-{pk}.pdf")
+
+
+def answer_file_download(request, pk, insee_code, question_pk):
+    """A file the commune gave in answer to the data collection: seen by whoever sees its line."""
+    opinion = selectors.opinion_in_scope(request.user, pk, insee_code)
+    if opinion.referral.questionnaire_id is None:
+        raise Http404
+    return questionnaires.file_answer_download(
+        questionnaire=opinion.referral.questionnaire,
+        commune=opinion.commune,
+        question_pk=question_pk,
+    )
 
 
 @require_POST

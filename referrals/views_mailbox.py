@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.uploads import serve_upload
 from referrals import forms, mailbox, perms
 from referrals.models import MailboxAttachment, MailboxMessage
+from referrals.uploads import ATTACHMENT
 
 
 def thread_list(request):
@@ -133,6 +134,4 @@ def attachment_download(request, pk):
         MailboxAttachment.objects.filter(message__thread__in=perms.threads_for(request.user)),
         pk=pk,
     )
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.file_name
-    )
+    return serve_upload(attachment.file, name=attachment.file_name, policy=ATTACHMENT)

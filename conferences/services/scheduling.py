@@ -10,7 +10,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from conferences.models import AgendaDocument, AgendaItem, Session
-from conferences.uploads import clean_pdf_upload
+from conferences.uploads import AGENDA_DOCUMENT
 from governance.audit import record_event
 from governance.models import Body, Commune, Membership, Person, User
 
@@ -217,11 +217,12 @@ def remove_agenda_item(*, actor: User, item: AgendaItem) -> None:
 @transaction.atomic
 def attach_document(*, actor: User, item: AgendaItem, uploaded) -> AgendaDocument:
     """Attach a PDF to an agenda item. A bad file raises ValidationError and writes nothing."""
-    name = clean_pdf_upload(uploaded)
+    kind = AGENDA_DOCUMENT.check(uploaded)
+    name = uploaded.name  # the plain name the check gave it
     session = Session.objects.select_for_update().get(pk=item.session_id)
     _editable_agenda(session)
     document = AgendaDocument(
-        item=item, name=name, size=uploaded.size, content_type="application/pdf", uploaded_by=actor
+        item=item, name=name, size=uploaded.size, content_type=kind.content_type, uploaded_by=actor
     )
     document.file.save(name, uploaded, save=False)
     document.save()

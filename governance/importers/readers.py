@@ -3,7 +3,8 @@ first sheet of an Excel workbook. Columns are found by name, never by position.
 
 Rows are streamed, so a national file (the RNE lists half a million councillors) is never held in
 memory; only the cells a parser asks for are handed out, so a column such as the date of birth
-is never extracted at all."""
+is never extracted at all. A workbook is a zip: its declared sizes are checked against the limits
+of core.uploads.open_zip before openpyxl reads any of it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from core.uploads import UnsafeArchive, open_zip
 from governance.importers.errors import ErrorCollector, ImportRejected
 from governance.text import normalise
 
@@ -225,6 +227,15 @@ class Source:
 
             import openpyxl
 
+            try:
+                # A 1 MB workbook can expand to hundreds of MB: refused on its declared sizes,
+                # before anything is decompressed.
+                open_zip(self.fileobj).close()
+            except UnsafeArchive as exc:
+                raise ImportRejected.single(
+                    f"{exc} Enregistrez le classeur en CSV UTF-8 ou découpez-le."
+                ) from exc
+            self.fileobj.seek(0)
             try:
                 self._workbook = openpyxl.load_workbook(
                     self.fileobj, read_only=True, data_only=True

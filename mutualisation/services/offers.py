@@ -11,7 +11,7 @@ from governance.audit import record_event
 from governance.models import EPCI, Commune, User
 from mutualisation.models import Convention, ServiceOffer
 from mutualisation.services.common import epci_ref, refuse
-from mutualisation.uploads import validate_upload
+from mutualisation.uploads import SIGNED_CONVENTION
 
 # The offers of the Chartres-style convention (DOMAIN.md §8), as data.
 STANDARD_OFFERS = (
@@ -103,7 +103,7 @@ def record_convention(
         if not eligibility.eligible:
             raise refuse(f"Option « {option.name} » : {eligibility.reason}", code="ineligible")
     if signed_pdf is not None:
-        validate_upload(signed_pdf, pdf_only=True)
+        SIGNED_CONVENTION.check(signed_pdf)
     convention = Convention.objects.create(
         epci_id=commune.epci_id,
         commune=commune,
@@ -131,7 +131,7 @@ def attach_signed_convention(
     *, actor: User, convention: Convention, signed_on: date, signed_pdf
 ) -> Convention:
     """Store the signed PDF and the signature date: from then on the options are in force."""
-    validate_upload(signed_pdf, pdf_only=True)
+    SIGNED_CONVENTION.check(signed_pdf)
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
     convention.signed_on = signed_on
     convention.signed_pdf.save(f"convention-{convention.pk}.pdf", signed_pdf, save=False)

@@ -28,7 +28,7 @@ from mutualisation.models import (
 )
 from mutualisation.services.common import epci_ref, refuse
 from mutualisation.services.offers import check_offer_usable
-from mutualisation.uploads import validate_upload
+from mutualisation.uploads import ATTACHMENT
 
 S = ServiceRequest.Status
 
@@ -164,7 +164,7 @@ def file_request(
         raise refuse("La date de fin souhaitée précède la date de début.")
     check_offer_usable(commune=commune, offer=offer)
     for upload in attachments:
-        validate_upload(upload)
+        ATTACHMENT.check(upload)
     now = timezone.now()
     due_on = (
         add_working_days(timezone.localdate(now), offer.response_days, commune.departement)
@@ -212,7 +212,7 @@ def _store_attachment(*, actor: User, request: ServiceRequest, upload) -> Reques
 
 @transaction.atomic
 def add_attachment(*, actor: User, request: ServiceRequest, upload) -> RequestAttachment:
-    validate_upload(upload)
+    ATTACHMENT.check(upload)
     request = _lock(request)
     if request.status in (S.CLOSED, S.DECLINED):
         raise refuse(_FINISHED[request.status])

@@ -225,7 +225,7 @@ class TestSecretariatPages:
     @pytest.mark.parametrize(
         "upload,message",
         [
-            (SimpleUploadedFile("note.pdf", b"MZ\x90\x00 not a pdf"), "pas un PDF"),
+            (SimpleUploadedFile("note.pdf", b"MZ\x90\x00 not a pdf"), "pas un fichier PDF valide"),
             (SimpleUploadedFile("vide.pdf", b""), "Le fichier"),
         ],
     )
@@ -242,8 +242,8 @@ class TestSecretariatPages:
         assert AgendaDocument.objects.count() == before
         assert AgendaItem.objects.filter(pk=item.pk).exists()
 
-    def test_oversized_document_refused(self, client, epci, secretariat, monkeypatch):
-        monkeypatch.setattr("conferences.uploads.MAX_DOCUMENT_SIZE", 10)
+    def test_oversized_document_refused(self, client, epci, secretariat, settings):
+        settings.UPLOAD_MAX_SIZE = 10
         session = _session_with(epci, items=1, members=1, draft=True)
         item = session.items.get()
         client.force_login(secretariat)
@@ -251,7 +251,7 @@ class TestSecretariatPages:
             reverse("item_upload", args=[item.pk]),
             {"file": SimpleUploadedFile("gros.pdf", b"%PDF-1.4" + b"x" * 50)},
         )
-        assert "la taille maximale" in response.content.decode()
+        assert "la limite est de 10" in response.content.decode()
 
     def test_good_document_with_path_in_name_is_stored_safely(self, client, epci, secretariat):
         session = _session_with(epci, items=1, members=1, draft=True)

@@ -12,7 +12,6 @@ from django.urls import reverse
 from governance.models import AuditEvent
 from referrals import services
 from referrals.models import Opinion
-from referrals.uploads import MAX_UPLOAD_SIZE
 from tests.referrals.factories import MINIMAL_PDF, OpinionFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,10 +155,10 @@ class TestFilingPage:
         assert 'value="2026-042"' in page
         assert Opinion.objects.get(pk=opinion.pk).state == Opinion.State.AWAITING
 
-    def test_a_file_over_20_mb_is_rejected(self, client, dgs, epci, commune):
+    def test_a_file_over_20_mb_is_rejected(self, client, dgs, epci, commune, settings):
         opinion = OpinionFactory(referral=ReferralFactory(epci=epci), commune=commune)
         client.force_login(dgs)
-        big = SimpleUploadedFile("gros.pdf", b"%PDF-1.4\n" + b"0" * MAX_UPLOAD_SIZE)
+        big = SimpleUploadedFile("gros.pdf", b"%PDF-1.4\n" + b"0" * settings.UPLOAD_MAX_SIZE)
         response = client.post(self._url(opinion), self._data(big))
         assert "la limite est de 20" in response.content.decode()
 

@@ -98,11 +98,9 @@ def test_a_bad_file_is_refused_with_a_message_and_nothing_written(client, world,
         ), f"{label} : pas de message clair"
 
 
-def test_an_oversized_file_is_refused(client, world, monkeypatch):
-    """The limits are lowered for the test (20 MB files would slow the suite)."""
-    monkeypatch.setattr("conferences.uploads.MAX_DOCUMENT_SIZE", 1000)
-    monkeypatch.setattr("referrals.uploads.MAX_UPLOAD_SIZE", 1000)
-    monkeypatch.setattr("mutualisation.uploads.MAX_UPLOAD_BYTES", 1000)
+def test_an_oversized_file_is_refused(client, world, settings):
+    """The limit is lowered for the test (20 MB files would slow the suite)."""
+    settings.UPLOAD_MAX_SIZE = 1000
     big = MINIMAL_PDF + b"%" * 5000
     for label, url, persona, field, data, model in _forms(world)[:3]:
         before = model.objects.count()

@@ -21,7 +21,7 @@ from mutualisation.models import (
     RequestAttachment,
     SeatReservation,
 )
-from referrals.models import MailboxAttachment, ReferralDocument
+from referrals.models import Answer, MailboxAttachment, Question, ReferralDocument, Response
 from tests.conferences.factories import (
     AgendaDocumentFactory,
     AgendaItemFactory,
@@ -87,6 +87,13 @@ def _pdf(name: str) -> ContentFile:
     return ContentFile(MINIMAL_PDF, name=name)
 
 
+def _file_answer(questionnaire, commune, question) -> Answer:
+    response = Response.objects.create(questionnaire=questionnaire, commune=commune)
+    return Answer.objects.create(
+        response=response, question=question, file=_pdf("plan.pdf"), file_name="plan.pdf"
+    )
+
+
 def build_world() -> World:
     epci = EPCIFactory(siren="200066009", name="CA Monde-de-Test")
     other_epci = EPCIFactory(siren="200099999", name="CC Ailleurs-Lointain")
@@ -146,7 +153,11 @@ def build_world() -> World:
         epci=epci, data_collection=True, questionnaire=QuestionnaireFactory(epci=epci)
     )
     question = QuestionFactory(questionnaire=collection.questionnaire)
+    file_question = QuestionFactory(
+        questionnaire=collection.questionnaire, kind=Question.Kind.FILE, label="Plan du site"
+    )
     OpinionFactory(referral=collection, commune=commune)
+    _file_answer(collection.questionnaire, commune, file_question)
     thread = MailboxThreadFactory(epci=epci, author=users["member"])
     mailbox_attachment = MailboxAttachment.objects.create(
         message=thread.messages.first(), file=_pdf("piece.pdf"), file_name="piece.pdf", size=40
@@ -180,6 +191,10 @@ def build_world() -> World:
     survey = NeedsSurvey.objects.create(
         epci=epci, questionnaire=QuestionnaireFactory(epci=epci), year=2026
     )
+    survey_file_question = QuestionFactory(
+        questionnaire=survey.questionnaire, kind=Question.Kind.FILE, label="Inventaire"
+    )
+    _file_answer(survey.questionnaire, commune, survey_file_question)
     report = ProgressReport.objects.create(
         epci=epci,
         year=2025,
@@ -217,6 +232,7 @@ def build_world() -> World:
             "opinion": opinion,
             "collection": collection,
             "question": question,
+            "file_question": file_question,
             "thread": thread,
             "mailbox_attachment": mailbox_attachment,
             "legal_offer": legal,
@@ -230,6 +246,7 @@ def build_world() -> World:
             "training_session": training_session,
             "seat": seat,
             "survey": survey,
+            "survey_file_question": survey_file_question,
             "report": report,
             "import_run": import_run,
         },
