@@ -117,15 +117,16 @@ def setup(request):
 
 
 def _edit(request, kind: Kind, pk: int | None):
-    _secretariat_only(request.user)
     instance = None
     if pk is not None:
+        # Scope first: another EPCI's object is a 404 whoever asks, a 403 only inside the EPCI.
         instance = get_object_or_404(
             kind.model.objects.filter(epci_id=request.user.epci_id).select_related(
                 *kind.select_related
             ),
             pk=pk,
         )
+    _secretariat_only(request.user)
     form = kind.form(request.POST or None, instance=instance, epci_id=request.user.epci_id)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form._meta.fields}

@@ -193,8 +193,8 @@ def survey_detail(request, pk):
     from referrals import questionnaires
     from referrals.forms import QuestionForm
 
+    survey = _survey(request, pk)  # scope first: 404 outside the EPCI, then 403 inside
     _staff_only(request.user)
-    survey = _survey(request, pk)
     form = QuestionForm(request.POST or None)
     if request.method == "POST":
         _manager_only(request.user)

@@ -200,3 +200,25 @@ class TestOutboxInTheAdmin:
         client.post(url, {"to_email": "pirate@exemple.test", "body_text": "x"})
         message.refresh_from_db()
         assert message.to_email == "autre@exemple.test"
+
+
+def test_no_admin_page_opens_to_a_password_only_session(client, superuser):
+    """Every URL of the admin, as the permission matrix lists them, for a superuser session
+    opened by the password alone: signed out before anything is shown."""
+    from tests.security.framework_urls import framework_objects, framework_patterns, framework_url
+    from tests.security.test_permission_matrix import walk
+    from tests.security.world import build_world
+
+    objects = framework_objects(build_world())
+    admin_urls = [
+        framework_url(route, key, groups, objects)
+        for route, key, groups in framework_patterns(walk)
+        if route.startswith("admin/") and key != "admin:login"
+    ]
+    assert len(admin_urls) > 30
+    for url in admin_urls:
+        assert client.login(email=superuser.email, password=PASSWORD)
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("account_login")), url
+        assert not signed_in(client), url

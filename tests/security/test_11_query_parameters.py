@@ -19,11 +19,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import django_filters
 import pytest
-from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.clients import PortalClient as Client
 from tests.security.test_permission_matrix import ARGS, _value, portal_patterns, url_for
 from tests.security.world import PERSONAS, build_world
 

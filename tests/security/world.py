@@ -68,6 +68,8 @@ PERSONAS = (
     "secretariat",  # EPCI secretariat, TOTP set up
     "superuser",  # platform superuser (no EPCI), TOTP set up
     "outsider",  # secretariat of another EPCI, TOTP set up
+    "outsider_elected",  # elected member of another EPCI
+    "outsider_dgs",  # DGS of a commune of another EPCI
 )
 
 
@@ -111,6 +113,12 @@ def build_world() -> World:
         "secretariat": UserFactory(epci=epci, secretariat=True, with_totp=True),
         "superuser": UserFactory(epci=None, is_superuser=True, is_staff=True, with_totp=True),
         "outsider": UserFactory(epci=other_epci, secretariat=True, with_totp=True),
+        "outsider_elected": UserFactory(epci=other_epci, person=PersonFactory(epci=other_epci)),
+        "outsider_dgs": UserFactory(
+            epci=other_epci,
+            dgs=True,
+            commune=CommuneFactory(epci=other_epci, insee_code="13055", name="Loinville"),
+        ),
     }
     assert set(users) == set(PERSONAS)
     secretariat = users["secretariat"]
