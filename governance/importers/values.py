@@ -19,12 +19,20 @@ def _unfloat(value: str) -> str:
     return match.group(1) if match else value
 
 
+# The largest value of the integer columns these numbers go to (PositiveIntegerField): a larger
+# one is an error of the file, not a crash of the database driver.
+MAX_INT = 2_147_483_647
+
+
 def parse_int(value: str) -> int:
     """A non-negative whole number; French thousand separators (spaces) are tolerated."""
     cleaned = _unfloat(value.replace("\u202f", "").replace("\xa0", "").replace(" ", ""))
     if not _DIGITS.match(cleaned):
         raise ValueError(f"nombre entier attendu, trouvé « {value.strip()} »")
-    return int(cleaned)
+    number = int(cleaned)
+    if number > MAX_INT:
+        raise ValueError(f"nombre trop grand « {value.strip()} »")
+    return number
 
 
 def parse_siren(value: str) -> str:

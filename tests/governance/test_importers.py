@@ -555,3 +555,17 @@ def test_sweep_requeues_lost_runs_and_closes_abandoned_ones(epci, monkeypatch):
     assert "interrompu" in abandoned.error
     fresh.refresh_from_db()
     assert fresh.status == ImportRun.Status.QUEUED
+
+
+def test_a_number_too_large_for_the_database_rejects_the_file(db, tmp_path):
+    rows = dgcl_rows()
+    rows[1]["pmun_2025"] = "9" * 40
+    path = tmp_path / "epcicom2026.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fileobj:
+        writer = csv.DictWriter(fileobj, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    before = snapshot()
+    error = rejected(path, siren=rows[1]["siren"])
+    assert "nombre trop grand" in error.message
+    assert snapshot() == before
