@@ -55,6 +55,20 @@ class TestSecondaryAddresses:
         assert owner.email in mail.outbox[0].to
         assert f"/{_uid(owner)}-" in body and f"/{_uid(squatter)}-" not in body
 
+    def test_an_account_created_without_a_verified_address_confirms_it_at_first_login(
+        self, client, epci
+    ):
+        """createsuperuser leaves no verified address: the first login sends the link."""
+        user = UserFactory(epci=None, is_superuser=True, is_staff=True)
+        EmailAddress.objects.filter(user=user).delete()
+        mail.outbox.clear()
+        response = client.post(
+            reverse("account_login"), {"login": user.email, "password": PASSWORD}
+        )
+        assert "_auth_user_id" not in client.session
+        assert response["Location"] == reverse("account_email_verification_sent")
+        assert [m.to for m in mail.outbox] == [[user.email]]
+
 
 def _uid(user) -> str:
     from allauth.account.utils import user_pk_to_url_str
