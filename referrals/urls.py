@@ -41,7 +41,7 @@ urlpatterns = [
         name="deliberation_download",
     ),
     path(
-        "<int:pk>/communes/<str:insee_code>/reponses/<int:question_pk>/fichier/",
+        "<int:pk>/communes/<insee:insee_code>/reponses/<int:question_pk>/fichier/",
         views.answer_file_download,
         name="answer_file_download",
     ),
