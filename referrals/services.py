@@ -174,7 +174,7 @@ def acknowledge_receipt(*, actor: User, opinion: Opinion, now: datetime | None =
     mayor is its receipt, from which its own deadline runs (DOMAIN.md §5). Only once."""
     if not perms.can_answer(actor, opinion) or opinion.referral.status != Referral.Status.OPEN:
         return False
-    locked = Opinion.objects.select_for_update().select_related("referral", "commune")
+    locked = Opinion.objects.select_for_update(of=("self",)).select_related("referral", "commune")
     opinion = locked.get(pk=opinion.pk)
     if opinion.received_on is not None:
         return False
@@ -199,7 +199,9 @@ def record_paper_receipt(*, actor: User, opinion: Opinion, received_on: date) ->
     the commune has not answered; the deadline is computed again from it."""
     _require_secretariat(actor)
     opinion = (
-        Opinion.objects.select_for_update().select_related("referral", "commune").get(pk=opinion.pk)
+        Opinion.objects.select_for_update(of=("self",))
+        .select_related("referral", "commune")
+        .get(pk=opinion.pk)
     )
     if opinion.referral.status != Referral.Status.OPEN:
         raise ValidationError("La saisine n'est pas en cours.")
@@ -227,7 +229,9 @@ def record_paper_receipt(*, actor: User, opinion: Opinion, received_on: date) ->
 def _lock_for_answer(*, actor: User, opinion: Opinion, now: datetime) -> Opinion:
     """Re-read the line under lock and check the commune may still answer."""
     opinion = (
-        Opinion.objects.select_for_update().select_related("referral", "commune").get(pk=opinion.pk)
+        Opinion.objects.select_for_update(of=("self",))
+        .select_related("referral", "commune")
+        .get(pk=opinion.pk)
     )
     if not perms.can_answer(actor, opinion):
         raise PermissionDenied
@@ -340,7 +344,9 @@ def record_late_deliberation(
     _require_secretariat(actor)
     now = now or timezone.now()
     opinion = (
-        Opinion.objects.select_for_update().select_related("referral", "commune").get(pk=opinion.pk)
+        Opinion.objects.select_for_update(of=("self",))
+        .select_related("referral", "commune")
+        .get(pk=opinion.pk)
     )
     if opinion.is_open_at(now) and opinion.state != Opinion.State.TACIT:
         raise ValidationError("Le délai court encore : c'est à la commune de déposer son avis.")

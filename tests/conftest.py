@@ -1,5 +1,6 @@
 import pytest
 
+from tests import locking
 from tests.clients import PortalClient
 from tests.factories import (
     BodyFactory,
@@ -9,6 +10,9 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
+
+# Every query of the suite goes through the row-lock lint (tests/locking.py).
+locking.install()
 
 
 @pytest.fixture

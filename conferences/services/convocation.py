@@ -139,7 +139,11 @@ def convene_session(
 ) -> tuple[Session, bool]:
     """Send the convocation. Returns (session, sent); sent is False when the session was already
     convened (a double submit or two secretaries at once: one convocation only)."""
-    session = Session.objects.select_for_update().select_related("body__epci").get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("body__epci")
+        .get(pk=session.pk)
+    )
     if session.status == Session.Status.CONVENED:
         return session, False
     if session.status not in (Session.Status.DRAFT, Session.Status.POSTPONED):
@@ -212,7 +216,11 @@ def notify_change(*, actor: User, session: Session, reason: str, purpose: str = 
 
 @transaction.atomic
 def cancel_session(*, actor: User, session: Session, reason: str) -> Session:
-    session = Session.objects.select_for_update().select_related("body__epci").get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("body__epci")
+        .get(pk=session.pk)
+    )
     if session.status not in (
         Session.Status.DRAFT,
         Session.Status.CONVENED,
@@ -239,7 +247,11 @@ def cancel_session(*, actor: User, session: Session, reason: str) -> Session:
 def postpone_session(*, actor: User, session: Session, reason: str) -> Session:
     """Postpone a convened session: everyone is told; set a new date and convene again (the
     notice runs again from the new convocation)."""
-    session = Session.objects.select_for_update().select_related("body__epci").get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("body__epci")
+        .get(pk=session.pk)
+    )
     if session.status != Session.Status.CONVENED:
         raise ValidationError("Seule une séance convoquée peut être reportée.")
     session.status = Session.Status.POSTPONED
@@ -407,7 +419,7 @@ def send_due_reminders(*, now=None) -> int:
     for session in sessions:
         with transaction.atomic():
             due = list(
-                session.convocations.select_for_update(skip_locked=True)
+                session.convocations.select_for_update(skip_locked=True, of=("self",))
                 .filter(
                     reminder_sent_at__isnull=True,
                     kind__in=[Convocation.Kind.MEMBER, Convocation.Kind.SUBSTITUTE],

@@ -263,7 +263,9 @@ def mark_request_convened(
     """Called by the scheduling service when the secretariat creates the session asked for.
     Links the session to the request (origin "à la demande des maires"). Idempotent."""
     request = (
-        MayorsRequest.objects.select_for_update().select_related("body__epci").get(pk=request.pk)
+        MayorsRequest.objects.select_for_update(of=("self",))
+        .select_related("body__epci")
+        .get(pk=request.pk)
     )
     if session.body_id != request.body_id:
         raise ValidationError("La séance doit être une séance de la conférence demandée.")

@@ -74,7 +74,11 @@ def book_item(
 ) -> Booking:
     """Book an item for a commune; an item lent with its driver books a free driver too."""
     _period_checked(starts_at, ends_at)
-    item = EquipmentItem.objects.select_for_update().select_related("offer").get(pk=item.pk)
+    item = (
+        EquipmentItem.objects.select_for_update(of=("self",))
+        .select_related("offer")
+        .get(pk=item.pk)
+    )
     if not item.active or item.epci_id != commune.epci_id:
         raise refuse(f"« {item.name} » n'est pas proposé au prêt.")
     check_offer_usable(commune=commune, offer=item.offer, on=timezone.localdate(starts_at))
