@@ -32,11 +32,10 @@ from tests.security.world import PERSONAS, build_world
 
 pytestmark = pytest.mark.django_db
 
-# URL prefixes left out of the matrix, on purpose.
+# URL prefixes of the frameworks' pages: checked by their own table, FRAMEWORK_EXPECT.
 EXCLUDED = {
-    "admin/": "l'admin Django  :       superutilisateursseuls,  contrôlépar     Django  lui-même:       seuls,",
-    "comptes/": "les pages d'allauth (connexion, MFA, mot de passe) : couvertes par "
-    "tests/governance/test_login.py et test_headers.py",
+    "admin/": "l'admin Django : dans FRAMEWORK_EXPECT, superutilisateurs avec second facteur",
+    "comptes/": "les pages d'allauth (connexion, MFA, mot de passe) : dans FRAMEWORK_EXPECT",
 }
 
 
