@@ -118,3 +118,27 @@ def invite_first_secretariat(
         last_name=last_name,
         role=User.Role.SECRETARIAT,
     )
+
+
+@transaction.atomic
+def install_epci(
+    *,
+    siren: str,
+    actor: User | None,
+    secretariat_email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> tuple[EpciCreation, User | None]:
+    """Both steps in one transaction: an address already taken leaves no EPCI behind that
+    nobody was invited to run."""
+    result = create_epci(siren=siren, actor=actor)
+    user = None
+    if secretariat_email:
+        user = invite_first_secretariat(
+            epci=result.epci,
+            email=secretariat_email,
+            actor=actor,
+            first_name=first_name,
+            last_name=last_name,
+        )
+    return result, user

@@ -1,9 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from governance.territory import catalogue
-from governance.territory.services import create_epci, invite_first_secretariat
+from governance.territory.services import install_epci
 
 
 class Command(BaseCommand):
@@ -24,18 +23,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, siren: str, secretariat: str | None, **options) -> None:
         try:
-            # One transaction: an address already taken leaves no EPCI without its secretariat.
-            with transaction.atomic():
-                result = create_epci(siren=siren, actor=None)
-                user = None
-                if secretariat:
-                    user = invite_first_secretariat(
-                        epci=result.epci,
-                        email=secretariat,
-                        actor=None,
-                        first_name=options["first_name"],
-                        last_name=options["last_name"],
-                    )
+            result, user = install_epci(
+                siren=siren,
+                actor=None,
+                secretariat_email=secretariat or "",
+                first_name=options["first_name"],
+                last_name=options["last_name"],
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         epci = result.epci
