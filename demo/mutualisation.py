@@ -1,4 +1,4 @@
-"""Demo shared services (governance.demo_activity): the standard offers and a training offer,
+"""Demo shared services (demo.activity): the standard offers and a training offer,
 conventions signed by most communes (Illzach and Rixheim included), equipment with a road
 sweeper lent with its driver, bookings, service requests at every stage, an itinerant
 secretary's mission and a training session with seats taken.
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from governance.demo import DEMO_SOURCE
-from governance.demo_activity import FRIDAY, MONDAY, TUESDAY, DemoActivity, pdf_upload
-from governance.demo_plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE, plan_demo, read_towns
+from demo.activity import FRIDAY, MONDAY, TUESDAY, DemoActivity, pdf_upload
+from demo.loader import DEMO_SOURCE
+from demo.plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE, plan_demo, read_towns
 from governance.models import Mandate, Person
 from mutualisation.models import (
     Booking,
