@@ -271,11 +271,7 @@ def _iv_1_to_3(communes: tuple[CommuneInput, ...], table: int, population: int) 
             "IV 3°",
             f"{run.names[code]} aurait {half + lost} sièges sur {total}, plus de la moitié : "
             f"elle garde la moitié arrondie à l'entier inférieur ({half}) ; "
-            + (
-                "le siège retiré va"
-                if lost == 1
-                else f"les {lost} sièges retirés vont"
-            )
+            + ("le siège retiré va" if lost == 1 else f"les {lost} sièges retirés vont")
             + " aux autres communes à la plus forte moyenne.",
             awards=awards,
             communes=(code,),
