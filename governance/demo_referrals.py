@@ -17,6 +17,9 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db.models import Max
 
+import questionnaires.forms
+import questionnaires.selectors
+import questionnaires.services
 from governance.audit import record_event
 from governance.demo_activity import (
     MONDAY,
@@ -27,9 +30,9 @@ from governance.demo_activity import (
     pdf_upload,
 )
 from governance.demo_plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE
-from referrals import questionnaires
+from questionnaires.models import Question
 from referrals.mailbox import assign_thread, post_mailbox_thread, reply_to_thread
-from referrals.models import MailboxThread, Opinion, Question, Referral, Theme
+from referrals.models import MailboxThread, Opinion, Referral, Theme
 from referrals.rules import LegalBasis
 from referrals.services import (
     acknowledge_receipt,
@@ -81,7 +84,7 @@ def _open(ctx: DemoActivity, subject, description, basis, *, sent: datetime, doc
         content = ContentFile(pdf_bytes(title, paragraphs), name=filename)
         add_referral_document(actor=actor, referral=referral, title=title, file=content)
     for label, kind, choices in questions:
-        questionnaires.add_question(
+        questionnaires.services.add_question(
             actor=actor,
             questionnaire=referral.questionnaire,
             label=label,
@@ -258,7 +261,10 @@ def _data_collection(ctx: DemoActivity) -> None:
         ),
     )
     questionnaire = opinions[MULHOUSE].referral.questionnaire
-    names = [questionnaires.field_name(q) for q in questionnaires.questions_of(questionnaire)]
+    names = [
+        questionnaires.forms.field_name(q)
+        for q in questionnaires.selectors.questions_of(questionnaire)
+    ]
     states = ("Bon", "Moyen", "À rénover")
 
     def values(n: int) -> dict:
@@ -282,8 +288,8 @@ def _data_collection(ctx: DemoActivity) -> None:
     for n, (insee, opinion) in enumerate(opinions.items()):
         if insee in ACCOUNTS or n % 4 != 1:
             continue
-        # questionnaires.save_response has no account check: the commune's submission itself.
-        questionnaires.save_response(
+        # The engine's save_response has no account check: the commune's submission itself.
+        questionnaires.services.save_response(
             actor=None,
             questionnaire=questionnaire,
             commune=opinion.commune,

@@ -709,12 +709,12 @@ class ProgressReport(models.Model):
 
 class NeedsSurvey(models.Model):
     """A survey of the communes' needs. Its questions and answers live in the questionnaire
-    engine of the referrals app (referrals.questionnaires); this row only adds what the shared
+    engine (the questionnaires app); this row only adds what the shared
     services need: the year, the answering period, the analysis by size bracket and sector."""
 
     epci = models.ForeignKey(EPCI, on_delete=models.CASCADE, related_name="needs_surveys")
     questionnaire = models.OneToOneField(
-        "referrals.Questionnaire", on_delete=models.PROTECT, related_name="needs_survey"
+        "questionnaires.Questionnaire", on_delete=models.PROTECT, related_name="needs_survey"
     )
     year = models.PositiveSmallIntegerField("année")
     closes_on = models.DateField("réponses attendues jusqu'au", null=True, blank=True)
@@ -736,6 +736,12 @@ class NeedsSurvey(models.Model):
         return self.closes_on is None or self.closes_on >= timezone.localdate()
 
 
+# The legal basis of a referral that consults the municipal councils on a schéma: the value of
+# the referrals app's LegalBasis.MUTUALISATION. Mutualisation and referrals sit side by side in the
+# layers (docs/ARCHITECTURE.md, Layout) and do not import each other; a test pins the two equal.
+SCHEMA_CONSULTATION_BASIS = "mutualisation"
+
+
 class MutualisationSchema(models.Model):
     """The schéma de mutualisation (CGCT L5211-39-1). Its consultation of the municipal councils
     is a referral of the referrals app (preset "schéma de mutualisation"): linked, not copied."""
@@ -749,6 +755,7 @@ class MutualisationSchema(models.Model):
         blank=True,
         related_name="mutualisation_schemas",
         verbose_name="consultation des communes",
+        limit_choices_to={"legal_basis": SCHEMA_CONSULTATION_BASIS},
     )
     adopted_on = models.DateField("approuvé par le conseil communautaire le", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -759,3 +766,11 @@ class MutualisationSchema(models.Model):
 
     def __str__(self):
         return self.title
+
+    @classmethod
+    def consultation_choices(cls, epci_id: int) -> models.QuerySet:
+        """The referrals of the EPCI that may be a schéma's consultation, newest first."""
+        field = cls._meta.get_field("consultation")
+        return field.related_model.objects.filter(
+            epci_id=epci_id, **field.get_limit_choices_to()
+        ).order_by("-created_at", "pk")

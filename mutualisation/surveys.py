@@ -1,5 +1,5 @@
 """Analysis of a needs survey by commune size bracket (DOMAIN.md §8: up to 2,000; 2,001–5,000;
-over 5,000 inhabitants) and by sector. Answers come from the referrals questionnaire engine."""
+over 5,000 inhabitants) and by sector. Answers come from the questionnaire engine."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from referrals.models import Answer, Question, Response
+from questionnaires.models import Answer, Question, Response
 
 BRACKETS = (
     ("small", "2 000 habitants ou moins"),

@@ -10,14 +10,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+import questionnaires.forms
+import questionnaires.selectors
+import questionnaires.services
+import questionnaires.views
 from core import exports
 from mutualisation import charts, forms, perms, reports, selectors, stats
 from mutualisation.models import MutualisationSchema, NeedsSurvey, ProgressReport
 from mutualisation.services import schema
 from mutualisation.services import surveys as survey_services
 from mutualisation.views import _manager_only, _report_errors, _staff_only
-from referrals.models import Referral
-from referrals.rules import LegalBasis
 
 # ---------------------------------------------------------------------------- statistics
 
@@ -85,9 +87,7 @@ def schema_overview(request):
     )
     schema_form = forms.SchemaForm(
         request.POST if request.POST.get("form") == "schema" else None,
-        consultations=Referral.objects.filter(
-            epci_id=user.epci_id, legal_basis=LegalBasis.MUTUALISATION
-        ).order_by("-created_at", "pk"),
+        consultations=MutualisationSchema.consultation_choices(user.epci_id),
     )
     if request.method == "POST":
         if not manage:
@@ -190,17 +190,15 @@ def survey_list(request):
 
 def survey_detail(request, pk):
     from mutualisation import surveys
-    from referrals import questionnaires
-    from referrals.forms import QuestionForm
 
     survey = _survey(request, pk)  # scope first: 404 outside the EPCI, then 403 inside
     _staff_only(request.user)
-    form = QuestionForm(request.POST or None)
+    form = questionnaires.forms.QuestionForm(request.POST or None)
     if request.method == "POST":
         _manager_only(request.user)
         if form.is_valid():
             try:
-                questionnaires.add_question(
+                questionnaires.services.add_question(
                     actor=request.user, questionnaire=survey.questionnaire, **form.cleaned_data
                 )
             except ValidationError as exc:
@@ -213,7 +211,7 @@ def survey_detail(request, pk):
         "mutualisation/survey_detail.html",
         {
             "survey": survey,
-            "questions": questionnaires.questions_of(survey.questionnaire),
+            "questions": questionnaires.selectors.questions_of(survey.questionnaire),
             "analysis": surveys.analyse(survey),
             "form": form,
             "can_manage": perms.can_manage(request.user),
@@ -223,14 +221,14 @@ def survey_detail(request, pk):
 
 def survey_answer(request, pk):
 
-    from referrals import questionnaires
-
     survey = _survey(request, pk)
     commune = selectors.acting_commune(request.user)
     if commune is None:
         raise PermissionDenied
-    response = questionnaires.response_of(questionnaire=survey.questionnaire, commune=commune)
-    form = questionnaires.build_response_form(
+    response = questionnaires.selectors.response_of(
+        questionnaire=survey.questionnaire, commune=commune
+    )
+    form = questionnaires.forms.build_response_form(
         questionnaire=survey.questionnaire,
         response=response,
         data=request.POST or None,
@@ -269,12 +267,11 @@ def survey_answer(request, pk):
 
 def survey_answer_file(request, pk, question_pk):
     """A file the user's commune gave in answer to the survey (same scope as answering)."""
-    from referrals import questionnaires
 
     survey = _survey(request, pk)
     commune = selectors.acting_commune(request.user)
     if commune is None:
         raise PermissionDenied
-    return questionnaires.file_answer_download(
+    return questionnaires.views.file_answer_download(
         questionnaire=survey.questionnaire, commune=commune, question_pk=question_pk
     )

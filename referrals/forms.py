@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from core.forms import ModelMultipleChoiceField, validate_single_line
 from governance.models import Commune, Sector, User
-from referrals.models import Opinion, Question, Theme
+from referrals.models import Opinion, Theme
 from referrals.rules import DEFAULT_REMINDER_DAYS, PRESETS, LegalBasis, Silence
 from referrals.uploads import ATTACHMENT, PDF_DOCUMENT
 
@@ -181,21 +181,6 @@ class LateDeliberationForm(forms.Form):
     late_deliberation_pdf = forms.FileField(
         label="Délibération (PDF)", required=False, validators=[PDF_DOCUMENT]
     )
-
-
-class QuestionForm(forms.Form):
-    label = forms.CharField(label="Intitulé de la question", max_length=300)
-    kind = forms.ChoiceField(label="Type de réponse", choices=Question.Kind.choices)
-    required = forms.BooleanField(label="Réponse obligatoire", required=False)
-    choices = forms.CharField(
-        label="Choix possibles (un par ligne, pour une question à choix)",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-    )
-    help_text = forms.CharField(label="Aide (facultatif)", max_length=300, required=False)
-
-    def clean_choices(self):
-        return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
 
 
 class MailboxThreadForm(forms.Form):

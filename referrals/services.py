@@ -16,10 +16,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+import questionnaires.selectors
+import questionnaires.services
 from governance.audit import record_event
 from governance.legal_calendar import consultation_deadline, legal_day_of
 from governance.models import Commune, User
-from referrals import perms, questionnaires
+from questionnaires.models import Response
+from referrals import perms
 from referrals.models import Opinion, Referral, ReferralDocument
 from referrals.notifications import queue_transmission
 from referrals.rules import LegalBasis, preset_for
@@ -84,7 +87,7 @@ def create_referral(
         created_by=actor,
     )
     if legal_basis == LegalBasis.DATA_COLLECTION:
-        referral.questionnaire = questionnaires.create_questionnaire(
+        referral.questionnaire = questionnaires.services.create_questionnaire(
             actor=actor, epci=actor.epci, title=subject, description=description
         )
         referral.save(update_fields=["questionnaire"])
@@ -126,7 +129,7 @@ def send_referral(*, actor: User, referral: Referral, now: datetime | None = Non
     now = now or timezone.now()
     if (
         referral.is_data_collection
-        and not questionnaires.questions_of(referral.questionnaire).exists()
+        and not questionnaires.selectors.questions_of(referral.questionnaire).exists()
     ):
         raise ValidationError("Ajoutez au moins une question au questionnaire avant l'envoi.")
     sent = Referral.objects.filter(pk=referral.pk, status=Referral.Status.DRAFT).update(
@@ -300,12 +303,12 @@ def file_opinion(
 @transaction.atomic
 def save_data_answers(
     *, actor: User, opinion: Opinion, values: dict, submit: bool, now: datetime | None = None
-) -> questionnaires.Response:
+) -> Response:
     """A commune answers the data collection: a draft as often as it likes, then one
     submission, before its deadline. Submitting is the commune's answer to the referral."""
     now = now or timezone.now()
     opinion = _lock_for_answer(actor=actor, opinion=opinion, now=now)
-    response = questionnaires.save_response(
+    response = questionnaires.services.save_response(
         actor=actor,
         questionnaire=opinion.referral.questionnaire,
         commune=opinion.commune,

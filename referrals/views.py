@@ -11,10 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+import questionnaires.forms
+import questionnaires.selectors
+import questionnaires.services
+import questionnaires.views
 from core import exports
 from core.forms import apply_errors
 from core.uploads import serve_upload
-from referrals import forms, perms, questionnaires, selectors, services
+from referrals import forms, perms, selectors, services
 from referrals.models import Opinion, Referral
 from referrals.uploads import PDF_DOCUMENT
 
@@ -204,9 +208,11 @@ def _opinion_context(request, opinion, **extra):
 
 def _data_collection(request, opinion, *, can_answer, locked):
     questionnaire = opinion.referral.questionnaire
-    response = questionnaires.response_of(questionnaire=questionnaire, commune=opinion.commune)
+    response = questionnaires.selectors.response_of(
+        questionnaire=questionnaire, commune=opinion.commune
+    )
     editable = can_answer and not locked and not (response and response.is_submitted)
-    form = questionnaires.build_response_form(
+    form = questionnaires.forms.build_response_form(
         questionnaire=questionnaire,
         response=response,
         data=request.POST if request.method == "POST" else None,
@@ -259,7 +265,7 @@ def answer_file_download(request, pk, insee_code, question_pk):
     opinion = selectors.opinion_in_scope(request.user, pk, insee_code)
     if opinion.referral.questionnaire_id is None:
         raise Http404
-    return questionnaires.file_answer_download(
+    return questionnaires.views.file_answer_download(
         questionnaire=opinion.referral.questionnaire,
         commune=opinion.commune,
         question_pk=question_pk,
@@ -313,10 +319,10 @@ def questionnaire_edit(request, pk):
     _require_manager(request.user)
     if referral.questionnaire is None:
         raise Http404
-    form = forms.QuestionForm(request.POST or None)
+    form = questionnaires.forms.QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            questionnaires.add_question(
+            questionnaires.services.add_question(
                 actor=request.user, questionnaire=referral.questionnaire, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -330,7 +336,7 @@ def questionnaire_edit(request, pk):
         {
             "referral": referral,
             "form": form,
-            "questions": list(questionnaires.questions_of(referral.questionnaire)),
+            "questions": list(questionnaires.selectors.questions_of(referral.questionnaire)),
         },
     )
 
@@ -342,10 +348,10 @@ def question_remove(request, pk, question_pk):
     if referral.questionnaire is None:
         raise Http404
     question = get_object_or_404(
-        questionnaires.questions_of(referral.questionnaire), pk=question_pk
+        questionnaires.selectors.questions_of(referral.questionnaire), pk=question_pk
     )
     try:
-        questionnaires.remove_question(actor=request.user, question=question)
+        questionnaires.services.remove_question(actor=request.user, question=question)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -360,7 +366,7 @@ def answers_export(request, pk, fmt):
     _require_manager(request.user)
     if referral.questionnaire is None:
         raise Http404
-    headers, rows = questionnaires.answers_table(questionnaire=referral.questionnaire)
+    headers, rows = questionnaires.selectors.answers_table(questionnaire=referral.questionnaire)
     return exports.export_response(
         fmt=fmt, basename=f"saisine-{referral.pk}", header=headers, rows=rows, title="Réponses"
     )

@@ -1,19 +1,17 @@
-"""Needs surveys and the schéma, built on the referrals app: the questionnaire engine
-(referrals.questionnaires) holds questions and answers, the consultation is a referral."""
+"""Needs surveys and the schéma: the questionnaire engine holds a survey's questions and answers;
+the schéma's consultation is a referral of the referrals app, linked by its foreign key."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import models, transaction
 
+import questionnaires.services
 from governance.audit import record_event
 from governance.models import EPCI, Commune, User
-from mutualisation.models import MutualisationSchema, NeedsSurvey
+from mutualisation.models import SCHEMA_CONSULTATION_BASIS, MutualisationSchema, NeedsSurvey
 from mutualisation.services.common import epci_ref, refuse
-from referrals import questionnaires
-from referrals.models import Referral
-from referrals.rules import LegalBasis
 
 
 @transaction.atomic
@@ -26,7 +24,7 @@ def create_needs_survey(
     description: str = "",
     closes_on: date | None = None,
 ) -> NeedsSurvey:
-    questionnaire = questionnaires.create_questionnaire(
+    questionnaire = questionnaires.services.create_questionnaire(
         actor=actor, epci=epci, title=title, description=description
     )
     survey = NeedsSurvey.objects.create(
@@ -46,7 +44,7 @@ def answer_needs_survey(
         raise refuse("L'enquête est close : elle n'accepte plus de réponse.")
     if commune.epci_id != survey.epci_id:
         raise refuse("Cette enquête ne concerne pas votre commune.")
-    return questionnaires.save_response(
+    return questionnaires.services.save_response(
         actor=actor,
         questionnaire=survey.questionnaire,
         commune=commune,
@@ -57,11 +55,11 @@ def answer_needs_survey(
 
 @transaction.atomic
 def link_schema_consultation(
-    *, actor: User, epci: EPCI, title: str, consultation: Referral | None
+    *, actor: User, epci: EPCI, title: str, consultation: models.Model | None
 ) -> MutualisationSchema:
     """Record the schéma and link the referral that consults the municipal councils on it."""
     if consultation is not None and (
-        consultation.epci_id != epci.pk or consultation.legal_basis != LegalBasis.MUTUALISATION
+        consultation.epci_id != epci.pk or consultation.legal_basis != SCHEMA_CONSULTATION_BASIS
     ):
         raise refuse("La consultation choisie n'est pas une saisine « schéma de mutualisation ».")
     schema = MutualisationSchema.objects.create(epci=epci, title=title, consultation=consultation)

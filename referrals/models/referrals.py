@@ -42,7 +42,7 @@ class Referral(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     questionnaire = models.ForeignKey(
-        "referrals.Questionnaire",
+        "questionnaires.Questionnaire",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

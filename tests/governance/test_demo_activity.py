@@ -38,9 +38,9 @@ from mutualisation.models import (
     ServiceRequest,
     TrainingSession,
 )
+from questionnaires.models import Response as QuestionnaireResponse
 from referrals import perms as referral_perms
 from referrals.models import MailboxThread, Opinion, Referral
-from referrals.models import Response as QuestionnaireResponse
 from tests.clients import PortalClient as Client
 
 ILLZACH, RIXHEIM, MULHOUSE = "68154", "68278", "68224"

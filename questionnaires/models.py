@@ -1,6 +1,8 @@
-"""The questionnaire engine's tables. They know nothing of referrals: a Referral (or any other
-app's survey) points to a Questionnaire, never the other way round. See referrals.questionnaires.
-"""
+"""The questionnaire engine's tables. They know no other app: a referral or a needs survey points
+to its Questionnaire, never the other way round.
+
+The tables keep the names they were created with (``referrals_*``): the engine was first part of
+the referrals app, and moving the models renamed nothing in the database."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ class Questionnaire(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "referrals_questionnaire"
         verbose_name = "questionnaire"
         ordering = ["-created_at", "-pk"]
 
@@ -44,6 +47,7 @@ class Question(models.Model):
     choices = models.JSONField("choix possibles", default=list, blank=True)
 
     class Meta:
+        db_table = "referrals_question"
         verbose_name = "question"
         ordering = ["position", "pk"]
 
@@ -72,6 +76,7 @@ class Response(models.Model):
     )
 
     class Meta:
+        db_table = "referrals_response"
         verbose_name = "réponse à un questionnaire"
         ordering = ["commune__name", "pk"]
         constraints = [
@@ -98,6 +103,7 @@ class Answer(models.Model):
     file_name = models.CharField(max_length=255, blank=True)
 
     class Meta:
+        db_table = "referrals_answer"
         verbose_name = "réponse à une question"
         ordering = ["question__position", "pk"]
         constraints = [
@@ -106,6 +112,18 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.question}: {self.display}"
+
+    @property
+    def value(self):
+        """The answer typed as its question asks (Decimal, date, file or text)."""
+        kind = self.question.kind
+        if kind == Question.Kind.NUMBER:
+            return self.number
+        if kind == Question.Kind.DATE:
+            return self.date
+        if kind == Question.Kind.FILE:
+            return self.file or None
+        return self.text
 
     @property
     def display(self) -> str:
