@@ -3,7 +3,7 @@ its qualified-majority result, the open consultation on the transfer of the wate
 (Illzach, the DGS demo account's commune, still to answer), a data collection with a small
 questionnaire, and two threads of the mayors' mailbox from the elected demo account.
 
-Everything goes through referrals.services (dated with their `now` argument when in the past),
+Everything goes through referrals.consultation.services (dated with their `now` argument when in the past),
 except the answers of communes that have no demo account: the service checks that the person
 filing acts for the commune, so those opinions and their receipts' aftermath are written on the
 Opinion rows directly, as file_opinion would, pointing at one shared placeholder deliberation.
@@ -31,10 +31,8 @@ from governance.demo_activity import (
 )
 from governance.demo_plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE
 from questionnaires.models import Question
-from referrals.mailbox import assign_thread, post_mailbox_thread, reply_to_thread
-from referrals.models import MailboxThread, Opinion, Referral, Theme
-from referrals.rules import LegalBasis
-from referrals.services import (
+from referrals.consultation.rules import LegalBasis
+from referrals.consultation.services import (
     acknowledge_receipt,
     add_referral_document,
     create_referral,
@@ -44,7 +42,9 @@ from referrals.services import (
     save_data_answers,
     send_referral,
 )
-from referrals.sweeps import close_due_referrals, record_tacit_opinions
+from referrals.consultation.sweeps import close_due_referrals, record_tacit_opinions
+from referrals.mailbox.services import assign_thread, post_mailbox_thread, reply_to_thread
+from referrals.models import MailboxThread, Opinion, Referral, Theme
 
 V = Opinion.Verdict
 WATER = "Transfert de la compétence eau"

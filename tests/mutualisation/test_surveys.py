@@ -9,7 +9,7 @@ from mutualisation import surveys
 from mutualisation.models import SCHEMA_CONSULTATION_BASIS, MutualisationSchema
 from mutualisation.services import surveys as survey_services
 from questionnaires.models import Question, Questionnaire
-from referrals.rules import LegalBasis
+from referrals.consultation.rules import LegalBasis
 from tests.factories import CommuneFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db

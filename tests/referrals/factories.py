@@ -9,13 +9,13 @@ import factory
 from django.utils import timezone
 
 from governance.legal_calendar import consultation_deadline
+from referrals.consultation.rules import LegalBasis, Majority, Silence, preset_for
 from referrals.models import (
     MailboxMessage,
     MailboxThread,
     Opinion,
     Referral,
 )
-from referrals.rules import LegalBasis, Majority, Silence, preset_for
 from tests.factories import CommuneFactory, EPCIFactory, SectorFactory, UserFactory
 
 DATA = Path(__file__).parent / "data"

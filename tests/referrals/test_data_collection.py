@@ -6,7 +6,7 @@ from django.urls import reverse
 
 import questionnaires.forms
 from questionnaires.models import Question
-from referrals import services
+from referrals.consultation import services
 from referrals.models import Opinion
 from tests.questionnaires.factories import equipment_questionnaire
 from tests.referrals.factories import OpinionFactory, ReferralFactory

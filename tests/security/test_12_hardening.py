@@ -154,7 +154,7 @@ class TestPdfFetcher:
 
             html_to_pdf(html)
         elif pipeline == "referrals":
-            from referrals import synthesis
+            from referrals.consultation import synthesis
 
             monkeypatch.setattr(synthesis, "synthesis_context", lambda referral_id: {})
             monkeypatch.setattr(synthesis, "render_to_string", lambda *a, **k: html)

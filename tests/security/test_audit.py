@@ -13,8 +13,8 @@ from django.utils import timezone
 from conferences.services import convocation, replies
 from governance.audit import audit_event, record_event
 from governance.models import AuditEvent, Membership
-from referrals import services as referral_services
-from referrals import sweeps
+from referrals.consultation import services as referral_services
+from referrals.consultation import sweeps
 from tests.conferences.factories import AgendaItemFactory, SessionFactory
 from tests.factories import MembershipFactory, UserFactory
 from tests.referrals.factories import MINIMAL_PDF, OpinionFactory, ReferralFactory

@@ -10,8 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.uploads import serve_upload
-from referrals import forms, mailbox, perms
-from referrals.models import MailboxAttachment, MailboxMessage
+from referrals import perms
+from referrals.mailbox import forms
+from referrals.mailbox import services as mailbox
+from referrals.mailbox.models import MailboxAttachment, MailboxMessage
 from referrals.uploads import ATTACHMENT
 
 

@@ -18,7 +18,8 @@ import questionnaires.views
 from core import exports
 from core.forms import apply_errors
 from core.uploads import serve_upload
-from referrals import forms, perms, selectors, services
+from referrals import perms
+from referrals.consultation import forms, selectors, services
 from referrals.models import Opinion, Referral
 from referrals.uploads import PDF_DOCUMENT
 
@@ -137,7 +138,7 @@ def synthesis_download(request, pk):
         raise PermissionDenied
     if referral.synthesis_ready:
         return _serve(referral.synthesis, f"synthese-saisine-{referral.pk}.pdf")
-    from referrals.tasks import build_synthesis
+    from referrals.consultation.tasks import build_synthesis
 
     build_synthesis.delay(referral.pk)
     messages.info(

@@ -1,4 +1,4 @@
-"""Forms of the consultations and the mailbox. They validate input (files: size and real type)
+"""Forms of the consultations. They validate input (files: size and real type)
 and hold no business rule: the services decide."""
 
 from __future__ import annotations
@@ -7,29 +7,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.forms import ModelMultipleChoiceField, validate_single_line
-from governance.models import Commune, Sector, User
-from referrals.models import Opinion, Theme
-from referrals.rules import DEFAULT_REMINDER_DAYS, PRESETS, LegalBasis, Silence
-from referrals.uploads import ATTACHMENT, PDF_DOCUMENT
+from governance.models import Commune, Sector
+from referrals.consultation.models import Opinion
+from referrals.consultation.rules import DEFAULT_REMINDER_DAYS, PRESETS, LegalBasis, Silence
+from referrals.uploads import PDF_DOCUMENT
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input, each checked by the field's validators."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
 def _basis_choices():
@@ -181,31 +164,3 @@ class LateDeliberationForm(forms.Form):
     late_deliberation_pdf = forms.FileField(
         label="Délibération (PDF)", required=False, validators=[PDF_DOCUMENT]
     )
-
-
-class MailboxThreadForm(forms.Form):
-    theme = forms.ChoiceField(label="Thème", choices=Theme.choices)
-    # Subject of the EPCI's answer by mail: one line.
-    subject = forms.CharField(label="Objet", max_length=200, validators=[validate_single_line])
-    body = forms.CharField(label="Message", widget=forms.Textarea)
-    attachments = MultipleFileField(
-        label="Pièces jointes (PDF, images, bureautique ; 20 Mo au plus chacune)",
-        validators=[ATTACHMENT],
-    )
-
-
-class MailboxReplyForm(forms.Form):
-    body = forms.CharField(label="Réponse", widget=forms.Textarea)
-    attachments = MultipleFileField(
-        label="Pièces jointes (20 Mo au plus chacune)", validators=[ATTACHMENT]
-    )
-
-
-class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label="Attribuer à", queryset=User.objects.none())
-
-    def __init__(self, *args, epci_id, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.filter(
-            epci_id=epci_id, role__in=[User.Role.SECRETARIAT, User.Role.AGENT], is_active=True
-        ).order_by("last_name", "first_name", "pk")

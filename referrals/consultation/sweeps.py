@@ -1,4 +1,4 @@
-"""The periodic writes of consultations, run by Celery beat (referrals/tasks.py): tacit opinions
+"""The periodic writes of consultations, run by Celery beat (referrals/consultation/tasks.py): tacit opinions
 at the deadline, reminders before it, closing once every deadline has passed.
 
 Each is safe to run twice or concurrently: the tacit opinions come from one conditional UPDATE,
@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from core.services import Email, queue_emails
 from governance.audit import audit_event, record_events
+from referrals.consultation.notifications import opinion_url
+from referrals.consultation.rules import Silence
+from referrals.consultation.selectors import commune_recipients
+from referrals.consultation.services import close_referral, mark_changed
 from referrals.models import Opinion, Referral
-from referrals.notifications import opinion_url
-from referrals.rules import Silence
-from referrals.selectors import commune_recipients
-from referrals.services import close_referral, mark_changed
 
 # What a silence is deemed to be, as the verdict recorded on the line (DOMAIN.md §5).
 TACIT_VERDICTS = {

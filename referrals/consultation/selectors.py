@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from core.display import day, thousands, url_maker
 from governance.models import Mandate, User
-from referrals import majorities, perms
+from referrals import perms
+from referrals.consultation import majorities
+from referrals.consultation.rules import Majority
 from referrals.models import Opinion, Referral, ReferralDocument
-from referrals.rules import Majority
 
 # Labels of the lines' choices, looked up in a dict: get_FOO_display() rebuilds its dict on
 # every call, hundreds of times on a 92-commune dashboard.

@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core.services import Email, queue_emails
+from referrals.consultation.selectors import commune_recipients
 from referrals.models import Opinion, Referral
-from referrals.selectors import commune_recipients
 
 
 def opinion_url(opinion: Opinion) -> str:

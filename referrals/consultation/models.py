@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from governance.models import EPCI, Commune
-from referrals.rules import LegalBasis, Majority, Silence, default_reminder_days
+from referrals.consultation.rules import LegalBasis, Majority, Silence, default_reminder_days
 
 
 class ReferralQuerySet(models.QuerySet):

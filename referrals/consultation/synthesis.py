@@ -9,8 +9,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from referrals.consultation.selectors import synthesis_context
 from referrals.models import Referral
-from referrals.selectors import synthesis_context
 
 
 def render_synthesis_pdf(*, referral_id: int) -> bytes:

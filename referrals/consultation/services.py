@@ -23,9 +23,9 @@ from governance.legal_calendar import consultation_deadline, legal_day_of
 from governance.models import Commune, User
 from questionnaires.models import Response
 from referrals import perms
+from referrals.consultation.notifications import queue_transmission
+from referrals.consultation.rules import LegalBasis, preset_for
 from referrals.models import Opinion, Referral, ReferralDocument
-from referrals.notifications import queue_transmission
-from referrals.rules import LegalBasis, preset_for
 
 
 def _require_secretariat(actor: User) -> None:
@@ -36,7 +36,7 @@ def _require_secretariat(actor: User) -> None:
 def mark_changed(*, referral_id: int) -> None:
     """The referral's data changed: its synthesis PDF is rebuilt after commit."""
     Referral.objects.filter(pk=referral_id).update(data_version=F("data_version") + 1)
-    from referrals.tasks import build_synthesis
+    from referrals.consultation.tasks import build_synthesis
 
     transaction.on_commit(lambda: build_synthesis.delay(referral_id))
 
