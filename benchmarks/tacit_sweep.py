@@ -1,5 +1,5 @@
-"""The tacit-opinion sweep (referrals.consultation.sweeps.record_tacit_opinions) over 10,000 answers due, on
-the generated PostgreSQL database. Everything it creates is rolled back at the end.
+"""The tacit-opinion sweep (referrals.consultation.sweeps.record_tacit_opinions) over 10,000
+answers due, on the generated PostgreSQL database. Everything it creates is rolled back at the end.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/interco_bench \
         .venv/bin/python benchmarks/tacit_sweep.py [--answers 10000]

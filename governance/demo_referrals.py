@@ -3,10 +3,10 @@ its qualified-majority result, the open consultation on the transfer of the wate
 (Illzach, the DGS demo account's commune, still to answer), a data collection with a small
 questionnaire, and two threads of the mayors' mailbox from the elected demo account.
 
-Everything goes through referrals.consultation.services (dated with their `now` argument when in the past),
-except the answers of communes that have no demo account: the service checks that the person
-filing acts for the commune, so those opinions and their receipts' aftermath are written on the
-Opinion rows directly, as file_opinion would, pointing at one shared placeholder deliberation.
+Everything goes through referrals.consultation.services (dated with their `now` argument when in
+the past), except the answers of communes that have no demo account: the service checks that the
+person filing acts for the commune, so those opinions and their receipts' aftermath are written on
+the Opinion rows directly, as file_opinion would, pointing at one shared placeholder deliberation.
 """
 
 from __future__ import annotations

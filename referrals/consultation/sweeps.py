@@ -1,5 +1,5 @@
-"""The periodic writes of consultations, run by Celery beat (referrals/consultation/tasks.py): tacit opinions
-at the deadline, reminders before it, closing once every deadline has passed.
+"""The periodic writes of consultations, run by Celery beat (referrals/consultation/tasks.py):
+tacit opinions at the deadline, reminders before it, closing once every deadline has passed.
 
 Each is safe to run twice or concurrently: the tacit opinions come from one conditional UPDATE,
 the reminders from outbox rows with a unique dedup key, the closing from a conditional UPDATE.
