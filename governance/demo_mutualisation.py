@@ -3,7 +3,7 @@ conventions signed by most communes (Illzach and Rixheim included), equipment wi
 sweeper lent with its driver, bookings, service requests at every stage, an itinerant
 secretary's mission and a training session with seats taken.
 
-Offers, conventions, bookings, requests, missions and seats go through mutualisation.services.
+Offers, conventions, bookings, requests, missions and seats go through mutualisation's services.
 Equipment, lent staff and training sessions have no service (the secretariat sets them up in
 the Django admin): they are created directly. Requests of communes without a demo account are
 filed with no account (as if the secretariat had received them by mail).
@@ -17,6 +17,7 @@ from governance.demo import DEMO_SOURCE
 from governance.demo_activity import FRIDAY, MONDAY, TUESDAY, DemoActivity, pdf_upload
 from governance.demo_plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE, plan_demo, read_towns
 from governance.models import Mandate, Person
+from mutualisation.catalogue import services as offer_services
 from mutualisation.models import (
     Booking,
     Convention,
@@ -28,9 +29,8 @@ from mutualisation.models import (
     StaffMember,
     TrainingSession,
 )
-from mutualisation.services import offers as offer_services
-from mutualisation.services import requests as request_services
-from mutualisation.services.scheduling import book_item, plan_mission, reserve_seat
+from mutualisation.requests import services as request_services
+from mutualisation.scheduling.services import book_item, plan_mission, reserve_seat
 
 TRAINING_OFFER = {
     "kind": ServiceOffer.Kind.TRAINING,

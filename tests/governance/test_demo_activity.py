@@ -28,7 +28,7 @@ from governance.demo_conferences import (
 from governance.demo_referrals import CLECT_REPORT, DATA_COLLECTION, WATER
 from governance.models import User
 from governance.rules import BodyKind
-from mutualisation import selectors as mutualisation_selectors
+from mutualisation.catalogue import selectors as catalogue_selectors
 from mutualisation.models import (
     Booking,
     Convention,
@@ -38,6 +38,7 @@ from mutualisation.models import (
     ServiceRequest,
     TrainingSession,
 )
+from mutualisation.requests import selectors as request_selectors
 from questionnaires.models import Response as QuestionnaireResponse
 from referrals import perms as referral_perms
 from referrals.models import MailboxThread, Opinion, Referral
@@ -206,7 +207,7 @@ def test_the_elected_account_has_mailbox_threads(demo):
 
 def test_the_catalogue_shows_offers_illzach_can_order(demo):
     dgs = account("dgs")
-    entries = mutualisation_selectors.catalogue(dgs, dgs.commune)
+    entries = catalogue_selectors.catalogue(dgs, dgs.commune)
     orderable = {e.offer.name for e in entries if e.eligibility.eligible and e.covered}
     assert {"Assistance juridique", "Prêt de matériel", "Places en formation"} <= orderable
     assert len(entries) == 5
@@ -233,7 +234,7 @@ def test_shared_services_are_in_use(demo):
     training = TrainingSession.objects.get()
     assert training.starts_at > timezone.now()
     assert SeatReservation.objects.filter(session=training).count() == 5
-    assert mutualisation_selectors.request_list(account("dgs")).count() == 1
+    assert request_selectors.request_list(account("dgs")).count() == 1
 
 
 # --- The whole ----------------------------------------------------------------------------

@@ -5,9 +5,10 @@ from django.urls import reverse
 
 import questionnaires.forms
 import questionnaires.services
-from mutualisation import surveys
 from mutualisation.models import SCHEMA_CONSULTATION_BASIS, MutualisationSchema
-from mutualisation.services import surveys as survey_services
+from mutualisation.reports import services as schema_services
+from mutualisation.surveys import selectors as surveys
+from mutualisation.surveys import services as survey_services
 from questionnaires.models import Question, Questionnaire
 from referrals.consultation.rules import LegalBasis
 from tests.factories import CommuneFactory, SectorFactory
@@ -127,12 +128,12 @@ def test_schema_links_a_mutualisation_referral_only(secretariat, epci):
     other = Referral.objects.create(
         epci=epci, subject="PLUi", legal_basis=LegalBasis.PLUI, silence="favourable"
     )
-    schema = survey_services.link_schema_consultation(
+    schema = schema_services.link_schema_consultation(
         actor=secretariat, epci=epci, title="Schéma 2026-2032", consultation=good
     )
     assert schema.consultation == good
     with pytest.raises(ValidationError):
-        survey_services.link_schema_consultation(
+        schema_services.link_schema_consultation(
             actor=secretariat, epci=epci, title="x", consultation=other
         )
 

@@ -160,7 +160,7 @@ class TestPdfFetcher:
             monkeypatch.setattr(synthesis, "render_to_string", lambda *a, **k: html)
             synthesis.render_synthesis_pdf(referral_id=0)
         else:
-            from mutualisation import reports
+            from mutualisation.reports import indicators as reports
 
             monkeypatch.setattr(reports, "render_to_string", lambda *a, **k: html)
             reports.render_pdf(epci=epci, data={})

@@ -1,7 +1,6 @@
-"""The secretariat's set-up pages of the catalogue: offers, equipment, lent staff, trainings.
-
-Secretariat only (403 for anyone else signed in); objects are looked up in the user's own EPCI,
-so another EPCI's are a 404."""
+"""Pages of the catalogue: the offers a commune may use, conventions, and the secretariat's set-up
+of offers, equipment, lent staff and training sessions. Views are thin: scope through
+perms/selectors, validate a form, call one service, show a message, redirect."""
 
 from __future__ import annotations
 
@@ -10,9 +9,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from mutualisation import forms_catalogue, perms
+from core.uploads import serve_upload
+from mutualisation import perms
+from mutualisation.catalogue import forms, selectors, services
 from mutualisation.models import (
     EquipmentItem,
     SeatReservation,
@@ -20,7 +22,97 @@ from mutualisation.models import (
     StaffMember,
     TrainingSession,
 )
-from mutualisation.services import catalogue as services
+from mutualisation.pages import report_errors, require_manager
+from mutualisation.uploads import SIGNED_CONVENTION
+
+
+def catalogue(request):
+    commune = perms.acting_commune(request.user)
+    return render(
+        request,
+        "mutualisation/catalogue.html",
+        {
+            "entries": selectors.catalogue(request.user, commune),
+            "commune": commune,
+            "is_staff": perms.is_staff(request.user),
+        },
+    )
+
+
+def convention_list(request):
+    if not (perms.is_staff(request.user) or perms.acts_for_commune(request.user)):
+        raise PermissionDenied
+    return render(
+        request,
+        "mutualisation/convention_list.html",
+        {
+            "conventions": selectors.convention_list(request.user),
+            "can_manage": perms.can_manage(request.user),
+        },
+    )
+
+
+def convention_create(request):
+    require_manager(request.user)
+    form = forms.ConventionForm(
+        request.POST or None, request.FILES or None, epci_id=request.user.epci_id
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            convention = services.record_convention(
+                actor=request.user,
+                commune=data["commune"],
+                options=list(data["options"]),
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                signed_on=data["signed_on"],
+                signed_pdf=data["signed_pdf"],
+            )
+        except ValidationError as exc:
+            report_errors(request, exc, form)
+        else:
+            messages.success(request, f"Convention de {convention.commune.name} enregistrée.")
+            return redirect("mutualisation:convention_detail", pk=convention.pk)
+    return render(request, "mutualisation/convention_form.html", {"form": form})
+
+
+def convention_detail(request, pk):
+    convention = selectors.convention_detail(request.user, pk)
+    can_manage = perms.can_manage(request.user)
+    form = forms.SignedConventionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.attach_signed_convention(
+                    actor=request.user,
+                    convention=convention,
+                    signed_on=form.cleaned_data["signed_on"],
+                    signed_pdf=form.cleaned_data["signed_pdf"],
+                )
+            except ValidationError as exc:
+                report_errors(request, exc, form)
+            else:
+                messages.success(request, "Convention signée enregistrée.")
+                return redirect("mutualisation:convention_detail", pk=pk)
+    return render(
+        request,
+        "mutualisation/convention_detail.html",
+        {"convention": convention, "form": form, "can_manage": can_manage},
+    )
+
+
+def convention_pdf(request, pk):
+    convention = selectors.convention_detail(request.user, pk)
+    if not convention.signed_pdf:
+        raise Http404
+    return serve_upload(
+        convention.signed_pdf,
+        name=f"convention-{convention.commune.insee_code}.pdf",
+        policy=SIGNED_CONVENTION,
+    )
 
 
 @dataclass(frozen=True)
@@ -39,25 +131,27 @@ class Kind:
 
 OFFER = Kind(
     ServiceOffer,
-    forms_catalogue.OfferForm,
+    forms.OfferForm,
     services.save_offer,
     "offer",
     "Nouvelle offre de service",
     "Modifier l'offre",
     "Offre enregistrée.",
 )
+
 EQUIPMENT = Kind(
     EquipmentItem,
-    forms_catalogue.EquipmentForm,
+    forms.EquipmentForm,
     services.save_equipment,
     "item",
     "Nouveau matériel",
     "Modifier le matériel",
     "Matériel enregistré.",
 )
+
 STAFF = Kind(
     StaffMember,
-    forms_catalogue.StaffMemberForm,
+    forms.StaffMemberForm,
     services.save_staff_member,
     "member",
     "Nouvel agent mis à disposition",
@@ -65,9 +159,10 @@ STAFF = Kind(
     "Agent enregistré.",
     ("person",),
 )
+
 TRAINING = Kind(
     TrainingSession,
-    forms_catalogue.TrainingSessionForm,
+    forms.TrainingSessionForm,
     services.save_training_session,
     "session",
     "Nouvelle session de formation",

@@ -16,6 +16,8 @@ from django.utils import timezone
 from governance.audit import record_event
 from governance.models import Commune, User
 from mutualisation import notifications
+from mutualisation.catalogue.services import check_offer_usable
+from mutualisation.common import epci_ref, refuse
 from mutualisation.models import (
     Booking,
     EquipmentItem,
@@ -25,8 +27,6 @@ from mutualisation.models import (
     StaffMember,
     TrainingSession,
 )
-from mutualisation.services.common import epci_ref, refuse
-from mutualisation.services.offers import check_offer_usable
 
 ITEM_TAKEN = (
     "« {item} » est déjà réservé sur tout ou partie de cette période : choisissez d'autres dates."

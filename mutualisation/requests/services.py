@@ -16,6 +16,8 @@ from django.utils import timezone
 from governance.audit import record_event
 from governance.models import Commune, User
 from mutualisation import notifications
+from mutualisation.catalogue.services import check_offer_usable
+from mutualisation.common import epci_ref, refuse
 from mutualisation.deadlines import add_working_days
 from mutualisation.models import (
     Domain,
@@ -26,8 +28,6 @@ from mutualisation.models import (
     ServiceRequest,
     TimeEntry,
 )
-from mutualisation.services.common import epci_ref, refuse
-from mutualisation.services.offers import check_offer_usable
 from mutualisation.uploads import ATTACHMENT
 
 S = ServiceRequest.Status

@@ -1,17 +1,17 @@
-"""Needs surveys and the schéma: the questionnaire engine holds a survey's questions and answers;
-the schéma's consultation is a referral of the referrals app, linked by its foreign key."""
+"""Needs surveys: the questionnaire engine holds a survey's questions and answers; this app adds
+the year and the answering period."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.db import models, transaction
+from django.db import transaction
 
 import questionnaires.services
 from governance.audit import record_event
 from governance.models import EPCI, Commune, User
-from mutualisation.models import SCHEMA_CONSULTATION_BASIS, MutualisationSchema, NeedsSurvey
-from mutualisation.services.common import epci_ref, refuse
+from mutualisation.common import epci_ref, refuse
+from mutualisation.models import NeedsSurvey
 
 
 @transaction.atomic
@@ -51,23 +51,3 @@ def answer_needs_survey(
         values=values,
         submit=submit,
     )
-
-
-@transaction.atomic
-def link_schema_consultation(
-    *, actor: User, epci: EPCI, title: str, consultation: models.Model | None
-) -> MutualisationSchema:
-    """Record the schéma and link the referral that consults the municipal councils on it."""
-    if consultation is not None and (
-        consultation.epci_id != epci.pk or consultation.legal_basis != SCHEMA_CONSULTATION_BASIS
-    ):
-        raise refuse("La consultation choisie n'est pas une saisine « schéma de mutualisation ».")
-    schema = MutualisationSchema.objects.create(epci=epci, title=title, consultation=consultation)
-    record_event(
-        action="mutualisation.schema.recorded",
-        actor=actor,
-        epci=epci_ref(epci.pk),
-        target=schema,
-        consultation=consultation.pk if consultation else None,
-    )
-    return schema

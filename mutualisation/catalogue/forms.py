@@ -1,14 +1,49 @@
-"""Forms of the catalogue set-up (secretariat): offers, equipment, lent staff, training sessions.
-Every choice is limited to the EPCI the form is built for (``epci_id``)."""
+"""Forms of the catalogue: conventions, and the set-up of offers, equipment, lent staff and
+training sessions. They validate input and hold no business rule."""
 
 from __future__ import annotations
 
 from django import forms
 
-from core.forms import validate_single_line
-from governance.models import Person
-from mutualisation.forms import DATETIME
-from mutualisation.models import EquipmentItem, ServiceOffer, StaffMember, TrainingSession
+from core.forms import ModelMultipleChoiceField, validate_single_line
+from governance.models import Commune, Person
+from mutualisation.models import (
+    EquipmentItem,
+    ServiceOffer,
+    StaffMember,
+    TrainingSession,
+)
+from mutualisation.uploads import SIGNED_CONVENTION, UploadField
+from mutualisation.widgets import DATE, DATETIME
+
+
+class ConventionForm(forms.Form):
+    commune = forms.ModelChoiceField(label="Commune", queryset=None)
+    options = ModelMultipleChoiceField(
+        label="Options souscrites", queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    valid_from = forms.DateField(label="En vigueur du", widget=DATE)
+    valid_until = forms.DateField(label="Jusqu'au (facultatif)", required=False, widget=DATE)
+    signed_on = forms.DateField(label="Signée le (facultatif)", required=False, widget=DATE)
+    signed_pdf = UploadField(
+        label="Convention signée (PDF, facultatif)", required=False, policy=SIGNED_CONVENTION
+    )
+
+    def __init__(self, *args, epci_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.filter(epci_id=epci_id).order_by(
+            "name", "pk"
+        )
+        self.fields["options"].queryset = ServiceOffer.objects.filter(
+            epci_id=epci_id, active=True
+        ).order_by("position", "name", "pk")
+
+
+class SignedConventionForm(forms.Form):
+    signed_on = forms.DateField(label="Signée le", widget=DATE)
+    signed_pdf = UploadField(
+        label="Convention signée (PDF, 20 Mo au plus)", policy=SIGNED_CONVENTION
+    )
 
 
 class _EpciForm(forms.ModelForm):

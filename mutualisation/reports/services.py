@@ -1,20 +1,27 @@
-"""Indicators of the schéma de mutualisation and its yearly progress report."""
+"""The schéma de mutualisation: its record and the referral that consults the communes on it, its
+indicators and its yearly progress report."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 
 from governance.audit import record_event
 from governance.models import EPCI, User
-from mutualisation.models import ProgressReport, SavingRecord, StaffProvision
-from mutualisation.services.common import epci_ref, refuse
+from mutualisation.common import epci_ref, refuse
+from mutualisation.models import (
+    SCHEMA_CONSULTATION_BASIS,
+    MutualisationSchema,
+    ProgressReport,
+    SavingRecord,
+    StaffProvision,
+)
 
 
 def _regenerate_on_commit(*, epci_id: int, year: int) -> ProgressReport:
     """Data of a year changed: its report is queued for regeneration once this commits."""
-    from mutualisation.tasks import generate_progress_report
+    from mutualisation.reports.tasks import generate_progress_report
 
     report, _ = ProgressReport.objects.get_or_create(epci_id=epci_id, year=year)
     transaction.on_commit(lambda: generate_progress_report.delay(report.pk))
@@ -75,3 +82,23 @@ def request_progress_report(*, actor: User, epci: EPCI, year: int) -> ProgressRe
         year=year,
     )
     return report
+
+
+@transaction.atomic
+def link_schema_consultation(
+    *, actor: User, epci: EPCI, title: str, consultation: models.Model | None
+) -> MutualisationSchema:
+    """Record the schéma and link the referral that consults the municipal councils on it."""
+    if consultation is not None and (
+        consultation.epci_id != epci.pk or consultation.legal_basis != SCHEMA_CONSULTATION_BASIS
+    ):
+        raise refuse("La consultation choisie n'est pas une saisine « schéma de mutualisation ».")
+    schema = MutualisationSchema.objects.create(epci=epci, title=title, consultation=consultation)
+    record_event(
+        action="mutualisation.schema.recorded",
+        actor=actor,
+        epci=epci_ref(epci.pk),
+        target=schema,
+        consultation=consultation.pk if consultation else None,
+    )
+    return schema

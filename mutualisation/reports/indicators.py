@@ -19,7 +19,7 @@ from mutualisation.models import (
     ServiceRequest,
     StaffProvision,
 )
-from mutualisation.stats import offer_usage
+from mutualisation.reports.stats import offer_usage
 
 HANDLED = (ServiceRequest.Status.ANSWERED, ServiceRequest.Status.CLOSED)
 
