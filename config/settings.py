@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "conferences",
     "referrals",
     "mutualisation",
+    "demo",
 ]
 
 MIDDLEWARE = [

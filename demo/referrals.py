@@ -1,12 +1,12 @@
-"""Demo consultations of the communes (governance.demo_activity): a CLECT report closed with
+"""Demo consultations of the communes (demo.activity): a CLECT report closed with
 its qualified-majority result, the open consultation on the transfer of the water competence
 (Illzach, the DGS demo account's commune, still to answer), a data collection with a small
 questionnaire, and two threads of the mayors' mailbox from the elected demo account.
 
-Everything goes through referrals.consultation.services (dated with their `now` argument when in
-the past), except the answers of communes that have no demo account: the service checks that the
-person filing acts for the commune, so those opinions and their receipts' aftermath are written on
-the Opinion rows directly, as file_opinion would, pointing at one shared placeholder deliberation.
+Everything goes through referrals' services (dated with their `now` argument when in the past),
+except the answers of communes that have no demo account: the service checks that the person
+filing acts for the commune, so those opinions and their receipts' aftermath are written on the
+Opinion rows directly, as file_opinion would, pointing at one shared placeholder deliberation.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from django.db.models import Max
 import questionnaires.forms
 import questionnaires.selectors
 import questionnaires.services
-from governance.audit import record_event
-from governance.demo_activity import (
+from demo.activity import (
     MONDAY,
     TUESDAY,
     WEDNESDAY,
@@ -29,7 +28,8 @@ from governance.demo_activity import (
     pdf_bytes,
     pdf_upload,
 )
-from governance.demo_plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE
+from demo.plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE
+from governance.audit import record_event
 from questionnaires.models import Question
 from referrals.consultation.rules import LegalBasis
 from referrals.consultation.services import (
