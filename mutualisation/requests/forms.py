@@ -6,9 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from mutualisation.models import (
-    Domain,
-)
+from mutualisation.models import Domain
 from mutualisation.uploads import UploadField
 from mutualisation.widgets import DATE
 

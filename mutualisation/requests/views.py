@@ -11,9 +11,7 @@ from django.views.decorators.http import require_POST
 from core.uploads import serve_upload
 from mutualisation import perms
 from mutualisation.catalogue import services as catalogue_services
-from mutualisation.models import (
-    ServiceRequest,
-)
+from mutualisation.models import ServiceRequest
 from mutualisation.pages import report_done, report_errors, require_staff
 from mutualisation.requests import forms, selectors, services
 from mutualisation.uploads import ATTACHMENT
