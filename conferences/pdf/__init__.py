@@ -17,7 +17,10 @@ download which document), typography (French spacing).
 
 from __future__ import annotations
 
-from conferences.models import Session
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the package is imported while conferences.models registers its models
+    from conferences.sessions.models import Session
 
 
 def render_pdf_bytes(*, session: Session, kind: str) -> tuple[bytes, int]:
