@@ -80,7 +80,7 @@ def _queued_key(pk: int, print_fingerprint: str) -> str:
 
 
 def _enqueue(session_id: int, kind: str) -> None:
-    from conferences.tasks_pdf import render_session_document
+    from conferences.pdf.tasks import render_session_document
 
     render_session_document.delay(session_id, str(kind))
 

@@ -23,7 +23,7 @@ from conferences.models import (
     Session,
     Vote,
 )
-from conferences.selectors_sitting import PersonRow, Sitting, board_rows, sitting_rows
+from conferences.sitting.selectors import PersonRow, Sitting, board_rows, sitting_rows
 from governance.models import Person
 
 Kind = RenderedDocument.Kind
@@ -407,9 +407,9 @@ def _minutes_text(minutes: Minutes) -> str | None:
     """The full text of the minutes written by conferences.minutes_content (the adopted version's
     frozen text once adopted), or None while that module is not installed."""
     try:
-        from conferences import minutes_content
+        from conferences.minutes import content as minutes_content
     except ModuleNotFoundError as exc:
-        if exc.name != "conferences.minutes_content":
+        if exc.name != "conferences.minutes.content":
             raise
         return None
     # Our own template's output, whose only free text (the debates) was sanitised with nh3

@@ -10,8 +10,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from conferences import selectors
 from conferences.models import Reply, Session
+from conferences.sessions import selectors
 from tests.conferences.factories import (
     AgendaDocumentFactory,
     AgendaItemFactory,

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from conferences.mayors import services as mayors
 from conferences.models import MayorsRequest, Session
-from conferences.services import mayors
 from core.models import OutboundMessage
 from governance.models import AuditEvent, Mandate
 from tests.conferences.factories import (

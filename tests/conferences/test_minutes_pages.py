@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conferences.minutes.services import adopt_minutes, start_minutes, submit_minutes
 from conferences.models import Minutes, Session
-from conferences.services.minutes import adopt_minutes, start_minutes, submit_minutes
 from tests.conferences.minutes_setup import (
     hold,
     install_fake_pdf,

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from conferences.models import AgendaItem, Minutes, MinutesSignature, MinutesVersion, Reply
 from conferences.pdf import document_filename, render_pdf_bytes
 from conferences.pdf.typography import NBSP, NNBSP, french_spacing
-from conferences.services.sitting import BallotInput, record_arrival, record_vote
+from conferences.sitting.services import BallotInput, record_arrival, record_vote
 from tests.conferences.factories import AgendaDocumentFactory, AgendaItemFactory, ReplyFactory
 from tests.conferences.sitting_setup import held
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory

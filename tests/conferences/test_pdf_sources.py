@@ -21,8 +21,8 @@ from conferences.models import (
 )
 from conferences.pdf import sources
 from conferences.pdf.fingerprint import fingerprint
-from conferences.selectors_sitting import board_rows, sitting, sitting_rows
-from conferences.services.sitting import (
+from conferences.sitting.selectors import board_rows, sitting, sitting_rows
+from conferences.sitting.services import (
     BallotInput,
     record_arrival,
     record_departure,

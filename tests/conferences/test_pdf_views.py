@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from conferences.models import RenderedDocument
 from conferences.pdf import documents, render
-from conferences.tasks_pdf import render_session_document
+from conferences.pdf.tasks import render_session_document
 from tests.conferences.sitting_setup import account
 from tests.conferences.test_pdf_render import sat_session
 from tests.factories import BodyFactory, MembershipFactory, UserFactory

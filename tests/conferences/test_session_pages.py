@@ -281,7 +281,7 @@ class TestSecretariatPages:
     def test_recipients_query_count(
         self, client, epci, secretariat, members, django_assert_num_queries
     ):
-        from conferences.services.convocation import convene_session
+        from conferences.convocations.services import convene_session
 
         session = _session_with(epci, items=1, members=members, kind=BodyKind.COUNCIL, draft=True)
         convene_session(actor=secretariat, session=session)

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from conferences import perms as conference_perms
+from conferences.browse.selectors import my_sessions
+from conferences.convocations.services import recipients
 from conferences.models import MayorsRequest, Reply, Session, Vote
-from conferences.selectors_browse import my_sessions
-from conferences.services.convocation import recipients
 from core.models import OutboundMessage
 from governance.demo import load_demo
 from governance.demo_activity import pdf_bytes

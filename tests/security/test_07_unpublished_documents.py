@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from conferences.models import Publication, RenderedDocument
-from conferences.services.publication import publish_deliberations_list
-from conferences.tasks_pdf import render_session_document
+from conferences.pdf.tasks import render_session_document
+from conferences.publication.services import publish_deliberations_list
 from tests.conferences.minutes_setup import FAKE_PDF, install_fake_pdf, recorded_session
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from conferences.services import convocation, replies
+from conferences.convocations import services as convocation
+from conferences.replies import services as replies
 from governance.audit import audit_event, record_event
 from governance.models import AuditEvent, Membership
 from referrals import services as referral_services
@@ -137,8 +138,8 @@ class TestLegalEventsAreRecordedByTheirServices:
     @pytest.mark.parametrize(
         ("action", "module_name"),
         [
-            ("minutes.adopted", "conferences.services.minutes"),
-            ("minutes.published", "conferences.services.publication"),
+            ("minutes.adopted", "conferences.minutes.services"),
+            ("minutes.published", "conferences.publication.services"),
         ],
     )
     def test_minutes_adopted_and_published(self, action, module_name):
