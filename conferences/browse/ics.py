@@ -27,7 +27,7 @@ def session_uid(session: Session) -> str:
 
 
 def session_url(session: Session) -> str:
-    return settings.SITE_URL + reverse("session_detail", args=[session.pk])
+    return settings.SITE_URL + reverse("conferences:session_detail", args=[session.pk])
 
 
 def _location(session: Session) -> str:

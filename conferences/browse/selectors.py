@@ -111,7 +111,7 @@ def my_sessions(user) -> dict[str, list[MySession]]:
             my_replies.setdefault(reply.session_id, []).append(reply)
         if reply.proxy_holder_id == person_id:
             proxies_held.setdefault(reply.session_id, []).append(reply)
-    document_url = display.pk_url("document_download")
+    document_url = display.pk_url("conferences:document_download")
     documents: dict[int, list[SessionDocument]] = {}
     for pk, name, size, session_id, position, title in (
         AgendaDocument.objects.filter(item__session__in=pks)
@@ -127,7 +127,7 @@ def my_sessions(user) -> dict[str, list[MySession]]:
                 item_title=title,
             )
         )
-    session_url = display.pk_url("session_detail")
+    session_url = display.pk_url("conferences:session_detail")
     modes = dict(Session.Mode.choices)
     statuses = dict(Session.Status.choices)
     answers = dict(Reply.Answer.choices)
@@ -256,7 +256,7 @@ def _month_grid(sessions: QuerySet[Session], month: datetime.date) -> MonthGrid:
             days[d] = Day(
                 date=d, in_month=in_month, is_today=d == today, iso=d.isoformat(), label=label
             )
-    session_url = display.pk_url("session_detail")
+    session_url = display.pk_url("conferences:session_detail")
     status_labels = dict(Session.Status.choices)
     rows = (
         sessions.filter(starts_at__date__gte=start, starts_at__date__lte=end)
@@ -308,7 +308,7 @@ class CalendarPage:
 
 def _label_list_page(page: Page) -> None:
     """The sessions of the list view get their link and date labels, ready to display."""
-    session_url = display.pk_url("session_detail")
+    session_url = display.pk_url("conferences:session_detail")
     page.object_list = list(page.object_list)
     for session in page.object_list:
         session.url = session_url(session.pk)

@@ -32,7 +32,7 @@ def session_calendar(request):
     return render(
         request,
         "conferences/browse/calendar.html",
-        {"cal": page, "url_name": "session_calendar", "public": False},
+        {"cal": page, "url_name": "conferences:session_calendar", "public": False},
     )
 
 
@@ -43,7 +43,7 @@ def public_calendar(request):
     return render(
         request,
         "conferences/browse/calendar.html",
-        {"cal": page, "url_name": "public_calendar", "public": True},
+        {"cal": page, "url_name": "conferences:public_calendar", "public": True},
     )
 
 
@@ -83,11 +83,11 @@ def feed_settings(request):
             "Une nouvelle adresse a été créée. L'ancienne ne fonctionne plus : "
             "mettez à jour vos agendas abonnés.",
         )
-        return redirect("feed_settings")
+        return redirect("conferences:feed_settings")
     feed = feeds.ensure_calendar_feed(user=request.user)
-    feed_url = settings.SITE_URL + reverse("feed_private", args=[feed.token])
+    feed_url = settings.SITE_URL + reverse("conferences:feed_private", args=[feed.token])
     public_bodies = [
-        (body, settings.SITE_URL + reverse("feed_public", args=[body.pk]))
+        (body, settings.SITE_URL + reverse("conferences:feed_public", args=[body.pk]))
         for body in selectors_browse.public_feed_bodies(request.user)
     ]
     return render(

@@ -295,7 +295,7 @@ def _queue_messages(*, session: Session, purpose: str, reason: str = "", convoca
     for convocation in convocations:
         if not convocation.email:
             continue
-        link = settings.SITE_URL + reverse("convocation_open", args=[convocation.token])
+        link = settings.SITE_URL + reverse("conferences:convocation_open", args=[convocation.token])
         body = render_to_string(
             "email/conferences/convocation.txt",
             {**common, "convocation": convocation, "link": link},

@@ -37,7 +37,7 @@ def session_convene(request, pk):
             messages.success(request, "Convocation envoyée à tous les destinataires.")
         else:
             messages.info(request, "Action déjà effectuée : la séance est déjà convoquée.")
-    return redirect("session_detail", pk=session.pk)
+    return redirect("conferences:session_detail", pk=session.pk)
 
 
 def _reason_action(request, pk, service, done_message, template_title):
@@ -50,7 +50,7 @@ def _reason_action(request, pk, service, done_message, template_title):
             apply_errors(form, exc)
         else:
             messages.success(request, done_message)
-            return redirect("session_detail", pk=session.pk)
+            return redirect("conferences:session_detail", pk=session.pk)
     return render(
         request,
         "conferences/sessions/reason_form.html",
@@ -104,7 +104,7 @@ def convocation_open(request, token):
             )
             if opened is not None:
                 messages.success(request, "Réception de la convocation confirmée. Merci.")
-                return redirect("convocation_open", token=token)
+                return redirect("conferences:convocation_open", token=token)
         else:
             opened = convocation.open_convocation_link(
                 token=token, user=request.user, user_agent=user_agent

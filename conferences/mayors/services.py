@@ -235,7 +235,7 @@ def secretariat_recipients(*, body: Body) -> list[User]:
 def notify_request_reached(*, request: MayorsRequest) -> list[int]:
     """Mail each secretariat user of the EPCI that the president must convene the conférence.
     Safe to call again: the outbox key makes each mail unique."""
-    url = settings.SITE_URL + reverse("mayors_request_detail", args=[request.pk])
+    url = settings.SITE_URL + reverse("conferences:mayors_request_detail", args=[request.pk])
     body_text = (
         f"La demande de réunion de la {request.body.name} « {request.subject} » a recueilli "
         f"les signatures d'au moins un tiers des maires ({request.threshold} requises).\n\n"

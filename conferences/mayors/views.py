@@ -42,7 +42,7 @@ def mayors_request_list(request):
                     messages.error(request, f"Demande refusée : {created.refusal_reason}.")
                 else:
                     messages.success(request, "Demande enregistrée avec votre signature.")
-                return redirect("mayors_request_detail", pk=created.pk)
+                return redirect("conferences:mayors_request_detail", pk=created.pk)
     return render(
         request,
         "conferences/mayors/request_list.html",
@@ -65,7 +65,7 @@ def mayors_request_detail(request, pk):
             (messages.success if result.signed else messages.info)(request, result.message)
             if result.request.status == MayorsRequest.Status.REFUSED:
                 messages.error(request, f"Demande refusée : {result.request.refusal_reason}.")
-        return redirect("mayors_request_detail", pk=pk)
+        return redirect("conferences:mayors_request_detail", pk=pk)
     return render(
         request,
         "conferences/mayors/request_detail.html",

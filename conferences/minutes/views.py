@@ -56,7 +56,7 @@ def minutes_edit(request, pk):
     if request.method == "POST":
         if not editable:
             messages.error(request, minutes_service.FROZEN_MESSAGE)
-            return redirect("minutes_edit", pk=session.pk)
+            return redirect("conferences:minutes_edit", pk=session.pk)
         if form.is_valid():
             try:
                 minutes_service.update_debates(
@@ -68,7 +68,7 @@ def minutes_edit(request, pk):
                 form.add_error(None, exc)
             else:
                 messages.success(request, "Teneur des débats enregistrée (texte nettoyé).")
-                return redirect("minutes_edit", pk=session.pk)
+                return redirect("conferences:minutes_edit", pk=session.pk)
     versions = selectors.versions_of(minutes) if minutes else []
     current = versions[0] if versions else None
     signed_roles = {s.role for s in current.signatures.all()} if current else set()
@@ -104,7 +104,7 @@ def minutes_action(request, pk):
     form = StepForm(request.POST, people=_members(session))
     if not form.is_valid():
         messages.error(request, "Action inconnue.")
-        return redirect("minutes_edit", pk=session.pk)
+        return redirect("conferences:minutes_edit", pk=session.pk)
     step = form.cleaned_data["step"]
     actor = request.user
     try:
@@ -145,7 +145,7 @@ def minutes_action(request, pk):
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, done)
-    return redirect("minutes_edit", pk=session.pk)
+    return redirect("conferences:minutes_edit", pk=session.pk)
 
 
 def minutes_correction(request, pk):
@@ -153,7 +153,7 @@ def minutes_correction(request, pk):
     minutes = selectors.minutes_of(session)
     if minutes is None or not minutes_service.reached(minutes.status, Minutes.Status.ADOPTED):
         messages.error(request, "Seul un procès-verbal adopté se corrige par une nouvelle version.")
-        return redirect("minutes_edit", pk=session.pk)
+        return redirect("conferences:minutes_edit", pk=session.pk)
     form = CorrectionForm(
         request.POST or None,
         initial={"debates_html": minutes.debates_html},
@@ -166,7 +166,7 @@ def minutes_correction(request, pk):
             )
         except AlreadyDone as exc:
             messages.info(request, _error_text(exc))
-            return redirect("minutes_versions", pk=session.pk)
+            return redirect("conferences:minutes_versions", pk=session.pk)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -174,7 +174,7 @@ def minutes_correction(request, pk):
                 request,
                 f"Version {version.number} adoptée : faites-la signer puis publiez-la.",
             )
-            return redirect("minutes_edit", pk=session.pk)
+            return redirect("conferences:minutes_edit", pk=session.pk)
     return render(
         request,
         "conferences/minutes/correction.html",

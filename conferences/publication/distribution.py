@@ -28,9 +28,9 @@ def public_link(publication: Publication) -> str:
     """Where the document can be read without logging in: the publication's download (served
     by conferences.pdf's views), else the session's page."""
     try:
-        path = reverse("publication_download", args=[publication.pk])
+        path = reverse("conferences:publication_download", args=[publication.pk])
     except NoReverseMatch:
-        path = reverse("session_detail", args=[publication.session_id])
+        path = reverse("conferences:session_detail", args=[publication.session_id])
     return settings.SITE_URL + path
 
 

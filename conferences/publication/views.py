@@ -31,7 +31,7 @@ def public_body(request, pk):
 def publication_download(request, pk, filename):
     publication = selectors.public_publication(pk)
     if filename != publication.filename:
-        return redirect("publication_download", pk=pk, filename=publication.filename)
+        return redirect("conferences:publication_download", pk=pk, filename=publication.filename)
     return FileResponse(
         publication.file.open("rb"),
         as_attachment=True,
@@ -42,7 +42,8 @@ def publication_download(request, pk, filename):
 
 def publication_url(publication: Publication) -> str:
     return reverse(
-        "publication_download", kwargs={"pk": publication.pk, "filename": publication.filename}
+        "conferences:publication_download",
+        kwargs={"pk": publication.pk, "filename": publication.filename},
     )
 
 

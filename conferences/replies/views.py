@@ -34,7 +34,7 @@ def session_reply(request, pk):
     if request.method == "POST" and not session.is_open_for_replies:
         # The form is not shown once replies are closed: say why instead of ignoring the post.
         messages.error(request, "Les réponses à cette convocation sont closes.")
-        return redirect("session_reply", pk=session.pk)
+        return redirect("conferences:session_reply", pk=session.pk)
     if request.method == "POST" and form.is_valid():
         try:
             replies.reply_to_convocation(
@@ -48,7 +48,7 @@ def session_reply(request, pk):
             apply_errors(form, exc)
         else:
             messages.success(request, "Votre réponse est enregistrée.")
-            return redirect("session_reply", pk=session.pk)
+            return redirect("conferences:session_reply", pk=session.pk)
     return render(
         request,
         "conferences/sitting/reply.html",

@@ -52,7 +52,7 @@ def session_detail(user, pk: int) -> Session:
 def _agenda_rows(session: Session) -> list[AgendaRow]:
     """The items with their documents in one query (an item with several documents comes once
     per document; most items have none)."""
-    document_url = display.pk_url("document_download")
+    document_url = display.pk_url("conferences:document_download")
     kinds = dict(AgendaItem.Kind.choices)
     rows: list[AgendaRow] = []
     for (

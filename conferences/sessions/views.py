@@ -108,7 +108,7 @@ def session_create(request):
             apply_errors(form, exc)
         else:
             messages.success(request, "Séance créée : composez maintenant l'ordre du jour.")
-            return redirect("session_agenda", pk=session.pk)
+            return redirect("conferences:session_agenda", pk=session.pk)
     return render(
         request, "conferences/sessions/form.html", {"form": form, "suggestion": suggestion}
     )
@@ -131,7 +131,7 @@ def session_edit(request, pk):
             apply_errors(form, exc)
         else:
             messages.success(request, "Séance mise à jour.")
-            return redirect("session_detail", pk=session.pk)
+            return redirect("conferences:session_detail", pk=session.pk)
     return render(request, "conferences/sessions/form.html", {"form": form, "session": session})
 
 
@@ -147,7 +147,7 @@ def session_agenda(request, pk):
             apply_errors(item_form, exc)
         else:
             messages.success(request, "Point ajouté à l'ordre du jour.")
-            return redirect("session_agenda", pk=session.pk)
+            return redirect("conferences:session_agenda", pk=session.pk)
     return _agenda_page(request, session, item_form=item_form)
 
 
@@ -190,7 +190,7 @@ def item_move(request, pk):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("session_agenda", pk=item.session_id)
+    return redirect("conferences:session_agenda", pk=item.session_id)
 
 
 @require_POST
@@ -202,7 +202,7 @@ def item_remove(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Point retiré de l'ordre du jour.")
-    return redirect("session_agenda", pk=item.session_id)
+    return redirect("conferences:session_agenda", pk=item.session_id)
 
 
 def item_edit(request, pk):
@@ -217,7 +217,7 @@ def item_edit(request, pk):
             apply_errors(form, exc)
         else:
             messages.success(request, "Point mis à jour.")
-            return redirect("session_agenda", pk=item.session_id)
+            return redirect("conferences:session_agenda", pk=item.session_id)
     return render(request, "conferences/sessions/item_form.html", {"form": form, "item": item})
 
 
@@ -234,7 +234,7 @@ def item_upload(request, pk):
             apply_errors(form, exc)
         else:
             messages.success(request, "Document ajouté.")
-            return redirect("session_agenda", pk=item.session_id)
+            return redirect("conferences:session_agenda", pk=item.session_id)
     return _agenda_page(request, item.session, document_form=form, document_item=item)
 
 

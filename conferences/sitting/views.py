@@ -46,7 +46,7 @@ def session_attendance(request, pk):
                 messages.error(request, error)
             if not errors:
                 messages.success(request, "Enregistré.")
-            return redirect("session_attendance", pk=session.pk)
+            return redirect("conferences:session_attendance", pk=session.pk)
         session.refresh_from_db(fields=["status"])
     state = selectors.sitting(session)
     context = {
@@ -167,11 +167,11 @@ def item_vote(request, pk):
     if request.method == "POST" and form is None:
         # A double submit (or a second secretary) after the result was recorded.
         messages.info(request, "Action déjà effectuée : le résultat de ce point est enregistré.")
-        return redirect("item_vote", pk=item.pk)
+        return redirect("conferences:item_vote", pk=item.pk)
     if request.method == "POST" and session.status not in sitting.SITTING_STATUSES:
         # The form is not shown outside the sitting: say why instead of ignoring the post.
         messages.error(request, "La séance n'est pas en cours : le vote ne peut pas être saisi.")
-        return redirect("item_vote", pk=item.pk)
+        return redirect("conferences:item_vote", pk=item.pk)
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             if isinstance(form, OpinionForm):
@@ -195,7 +195,7 @@ def item_vote(request, pk):
             apply_errors(form, exc)
         else:
             messages.success(request, "Le résultat est enregistré.")
-            return redirect("item_vote", pk=item.pk)
+            return redirect("conferences:item_vote", pk=item.pk)
     return render(
         request,
         "conferences/sitting/vote.html",
@@ -241,7 +241,7 @@ def session_second_convocation(request, pk):
                 request,
                 "La seconde convocation est créée en brouillon : vérifiez-la puis convoquez.",
             )
-            return redirect(reverse("session_detail", kwargs={"pk": second.pk}))
+            return redirect(reverse("conferences:session_detail", kwargs={"pk": second.pk}))
     state = selectors.sitting(session)
     return render(
         request,

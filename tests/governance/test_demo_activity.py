@@ -93,7 +93,7 @@ def test_the_elected_account_has_an_upcoming_council_and_holds_a_proxy(demo):
     assert [r.answer for r in council.proxies_held] == [Reply.Answer.PROXY]
     assert {s.title for s in sessions["past"]} == {PAST_COUNCIL, PAST_MAYORS}
     assert {s.status for s in sessions["past"]} == {Session.Status.CLOSED}
-    page = client_for("elu").get(reverse("my_sessions"))
+    page = client_for("elu").get(reverse("conferences:my_sessions"))
     assert page.status_code == 200
     assert escape(UPCOMING_COUNCIL) in page.content.decode()
 

@@ -37,7 +37,7 @@ def convocation(epci):
 
 
 def url(convocation: Convocation) -> str:
-    return reverse("convocation_open", args=[convocation.token])
+    return reverse("conferences:convocation_open", args=[convocation.token])
 
 
 class TestReceipt:

@@ -31,7 +31,7 @@ def _forms(world):
     return [
         (
             "document d'un point",
-            reverse("item_upload", args=[world.item.pk]),
+            reverse("conferences:item_upload", args=[world.item.pk]),
             "secretariat",
             "file",
             {},
