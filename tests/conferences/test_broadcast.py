@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.core import mail
 
-from conferences.minutes.selectors import municipal_councillors
 from conferences.minutes.services import AlreadyDone
 from conferences.models import AgendaItem, Publication, Session
+from conferences.publication.selectors import municipal_councillors
 from conferences.publication.services import publish_opinions
 from conferences.publication.tasks import distribute_publication
 from conferences.sitting.services import record_opinion

@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conferences.minutes.selectors import dashboard_rows
 from conferences.minutes.services import (
     AlreadyDone,
     adopt_correction,
@@ -17,6 +16,7 @@ from conferences.minutes.services import (
     submit_minutes,
 )
 from conferences.models import Minutes, Publication, Session
+from conferences.publication.selectors import dashboard_rows
 from conferences.publication.services import (
     publish_deliberations_list,
     publish_minutes,
