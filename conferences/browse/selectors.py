@@ -368,8 +368,8 @@ def public_calendar(params) -> CalendarPage:
 
 
 def _feed_queryset(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """What conferences.ics needs, in 2 queries: drafts are not events yet; cancelled sessions
-    stay in the feed (STATUS:CANCELLED) so that subscribed calendars drop them."""
+    """What conferences.browse.ics needs, in 2 queries: drafts are not events yet; cancelled
+    sessions stay in the feed (STATUS:CANCELLED) so that subscribed calendars drop them."""
     return (
         sessions.visible()
         .filter(starts_at__gte=timezone.now() - LOOK_BACK)

@@ -1,5 +1,5 @@
 """Browsing pages (my sessions, calendars) and iCalendar feeds. Thin views: reads through
-conferences.selectors_browse, writes through one service."""
+conferences.browse.selectors, writes through one service."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from conferences.browse import ics
-from conferences.browse import selectors as selectors_browse
+from conferences.browse import ics, selectors
 from conferences.browse import services as feeds
 
 # require_safe (GET and HEAD): calendar clients and link checkers probe the feeds with HEAD.
@@ -22,13 +21,13 @@ from conferences.browse import services as feeds
 @require_safe
 def my_sessions(request):
     return render(
-        request, "conferences/browse/my_sessions.html", selectors_browse.my_sessions(request.user)
+        request, "conferences/browse/my_sessions.html", selectors.my_sessions(request.user)
     )
 
 
 @require_safe
 def session_calendar(request):
-    page = selectors_browse.session_calendar(request.user, request.GET)
+    page = selectors.session_calendar(request.user, request.GET)
     return render(
         request,
         "conferences/browse/calendar.html",
@@ -39,7 +38,7 @@ def session_calendar(request):
 @login_not_required
 @require_safe
 def public_calendar(request):
-    page = selectors_browse.public_calendar(request.GET)
+    page = selectors.public_calendar(request.GET)
     return render(
         request,
         "conferences/browse/calendar.html",
@@ -61,7 +60,7 @@ def _ics_response(data: bytes, *, filename: str) -> HttpResponse:
 @never_cache  # personal: no shared cache keeps a member's private calendar
 def feed_private(request, token):
     """The token in the URL is the credential (calendar clients cannot log in)."""
-    feed, sessions = selectors_browse.private_feed(token)
+    feed, sessions = selectors.private_feed(token)
     data = ics.calendar_bytes(sessions, name="Interco — mes séances")
     return _ics_response(data, filename="mes-seances.ics")
 
@@ -69,7 +68,7 @@ def feed_private(request, token):
 @login_not_required
 @require_safe
 def feed_public(request, body_pk):
-    body, sessions = selectors_browse.public_feed(body_pk)
+    body, sessions = selectors.public_feed(body_pk)
     data = ics.calendar_bytes(sessions, name=f"Séances publiques — {body.name}")
     return _ics_response(data, filename=f"seances-{body.pk}.ics")
 
@@ -88,7 +87,7 @@ def feed_settings(request):
     feed_url = settings.SITE_URL + reverse("conferences:feed_private", args=[feed.token])
     public_bodies = [
         (body, settings.SITE_URL + reverse("conferences:feed_public", args=[body.pk]))
-        for body in selectors_browse.public_feed_bodies(request.user)
+        for body in selectors.public_feed_bodies(request.user)
     ]
     return render(
         request,

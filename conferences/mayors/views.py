@@ -1,5 +1,5 @@
 """Mayors' requests to convene the conférence des maires (L5211-11-3). Thin views: reads
-through conferences.selectors_mayors, writes through conferences.services.mayors."""
+through conferences.mayors.selectors, writes through conferences.mayors.services."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ from governance.models import Membership, Person, User
 
 # The sessions whose minutes may be drafted, and at which minutes may be adopted.
 HELD_STATUSES = (Session.Status.HELD, Session.Status.CLOSED)
-# Where an adoption item can still be put on the agenda (conferences.services.scheduling).
+# Where an adoption item can still be put on the agenda (conferences.sessions.services).
 OPEN_AGENDA_STATUSES = (Session.Status.DRAFT, Session.Status.CONVENED)
 _ORDER = [
     Minutes.Status.DRAFT,
@@ -83,7 +83,7 @@ def latest_version(minutes: Minutes) -> MinutesVersion | None:
 @transaction.atomic
 def start_minutes(*, actor: User, session: Session) -> Minutes:
     """Open the draft of a held session's minutes. Its pre-filled part is computed from the
-    session's records until adoption (conferences.minutes_content)."""
+    session's records until adoption (conferences.minutes.content)."""
     session = (
         Session.objects.select_for_update(of=("self",))
         .select_related("body__epci")

@@ -1,5 +1,5 @@
 """Stored PDF documents: the file name, the check for a stale document and the (re)build done by
-the Celery task (conferences.tasks_pdf). A document is rendered from its source data, stored,
+the Celery task (conferences.pdf.tasks). A document is rendered from its source data, stored,
 and replaced (the old file deleted) when the data change; a download only serves the file."""
 
 from __future__ import annotations

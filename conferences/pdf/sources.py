@@ -311,7 +311,7 @@ def pack(session: Session) -> dict:
 
 def attendance(session: Session, items: list[ItemRow] | None = None) -> dict:
     """Who was in office, present, represented (and by whom) or absent, and the quorum at each
-    item (the queries of selectors_sitting.sitting_rows)."""
+    item (the queries of sitting.selectors.sitting_rows)."""
     return _attendance(sitting_rows(session, items=items))
 
 

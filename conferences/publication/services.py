@@ -3,10 +3,10 @@ the list of deliberations within one week of the session (L2121-25), and the opi
 conférence des maires.
 
 The secretariat's action (publish_*) records the request and queues the task
-conferences.tasks_minutes.publish_document on commit; the task renders the PDF
+conferences.publication.tasks.publish_document on commit; the task renders the PDF
 (conferences.pdf.render_pdf_bytes) and stores an immutable Publication: a publication is never
 overwritten, a correction is a new version next to it. Distributing it by email follows
-(conferences.services.distribution).
+(conferences.publication.distribution).
 """
 
 from __future__ import annotations

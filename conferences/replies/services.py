@@ -7,7 +7,7 @@
   not allow them.
 - L5211-6: the suppléant of a single-seat commune receives the convocations and sits when the
   titular member is absent and has said so; they may answer too (never with a proxy).
-  Who sits for each seat: conferences.selectors_sitting.who_sits().
+  Who sits for each seat: conferences.sitting.selectors.who_sits().
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Session pages: detail (members, and the public for public bodies), and the secretariat's
-scheduling, agenda building and convocation. Thin: scope, validate, one service call."""
+scheduling and agenda building, and the download of agenda documents. Thin: scope, validate,
+one service call."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Reads for replies, proxies, attendance, quorum and votes. Each function runs a fixed number of
-queries whatever the number of members or items; the rules themselves are in conferences.quorum
-and conferences.votes (pure).
+queries whatever the number of members or items; the rules themselves are in
+conferences.sitting.quorum and conferences.sitting.votes (pure).
 
 A sitting is read either as model instances (sitting(), for the pages) or as plain rows
 (sitting_rows(), for the PDF sources, which read it on every download): both go through the same

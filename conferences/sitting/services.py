@@ -232,7 +232,7 @@ def record_vote(
     Refused when the quorum is not reached at the item (L2121-17), except at a second
     convocation. For a roll-call vote (scrutin public) `ballots` names every vote and the counts
     are taken from them; `chair_choice` (for / against) is how the chair voted in a show of hands,
-    used only on a tie. The result is decided by conferences.votes.decide().
+    used only on a tie. The result is decided by conferences.sitting.votes.decide().
     """
     session = _locked(item.session)
     _require_manager(actor, session)
