@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from conferences.minutes.services import adopt_minutes, sign_minutes, start_minutes, submit_minutes
 from conferences.models import Reply, Session
 from conferences.publication import services as publication
 from conferences.sitting.services import BallotInput, record_arrival, record_vote
@@ -64,3 +65,17 @@ def hold(session):
     Session.objects.filter(pk=session.pk).update(status=Session.Status.HELD)
     session.refresh_from_db()
     return session
+
+
+def signed_minutes(epci, secretariat):
+    """The minutes of a recorded session, adopted at the next session and signed by both."""
+    session, items, people = recorded_session(epci, secretariat)
+    minutes = start_minutes(actor=secretariat, session=session)
+    nxt = next_session_of(session)
+    submit_minutes(actor=secretariat, minutes=minutes)
+    hold(nxt)
+    version = adopt_minutes(actor=secretariat, minutes=minutes)
+    sign_minutes(actor=secretariat, minutes=minutes, role="president")
+    sign_minutes(actor=secretariat, minutes=minutes, role="secretary", person=people[1])
+    minutes.refresh_from_db()
+    return session, people, minutes, version
