@@ -13,8 +13,8 @@ from conferences.publication.services import publish_minutes
 from conferences.replies import services as replies
 from governance.audit import audit_event, record_event
 from governance.models import AuditEvent, Membership
-from referrals import services as referral_services
-from referrals import sweeps
+from referrals.consultation import services as referral_services
+from referrals.consultation import sweeps
 from tests.conferences.factories import AgendaItemFactory, SessionFactory
 from tests.conferences.minutes_setup import install_fake_pdf, signed_minutes
 from tests.factories import MembershipFactory, UserFactory
