@@ -64,3 +64,9 @@ def can_manage(user) -> bool:
 def acting_commune_id(user) -> int | None:
     """The commune a DGS (or secretary of a town hall) acts for."""
     return user.commune_id if user.is_authenticated and user.role == User.Role.DGS else None
+
+
+def can_install_epci(user) -> bool:
+    """Installing an EPCI is the platform operator's: a superuser (its login used TOTP, which
+    the middleware requires of superusers on every page)."""
+    return user.is_authenticated and user.is_superuser

@@ -12,4 +12,5 @@ urlpatterns = [
     path("secretariat/invitations/", views.invite_user, name="invite_user"),
     path("secretariat/imports/", include("governance.urls_imports")),
     path("secretariat/journal/", include("governance.urls_audit")),
+    path("operateur/epci/", include("governance.territory.urls")),
 ]
