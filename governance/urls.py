@@ -8,6 +8,7 @@ urlpatterns = [
     path("communes/<insee:insee_code>/", views.commune_detail, name="commune_detail"),
     path("instances/", views.body_list, name="body_list"),
     path("instances/<int:pk>/", views.body_detail, name="body_detail"),
+    path("", include("governance.seats.urls")),
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
     path("secretariat/invitations/", views.invite_user, name="invite_user"),
     path("secretariat/imports/", include("governance.urls_imports")),

@@ -123,6 +123,8 @@ ARGS = {
     "referrals:attachment_download": {"pk": "mailbox_attachment"},
     "commune_detail": {"insee_code": "commune.insee_code"},
     "body_detail": {"pk": "group"},
+    "council_seats": {"pk": "council"},
+    "council_order_download": {"pk": "council", "order_pk": "council_order"},
     "person_detail": {"pk": "member_person"},
     "import_detail": {"pk": "import_run"},
 }
@@ -234,6 +236,8 @@ EXPECT = {
     "commune_detail":                      "login   200     200     200     200     200     200     200     404     404     404",
     "body_list":                           "login   200     200     200     200     200     200     200     200     200     200",
     "body_detail":                         "login   200     404     404     404     200     200     200     404     404     404",
+    "council_seats":                       "login   403     403     403     403     403     200     200     404     404     404",
+    "council_order_download":              "login   403     403     403     403     403     2xx     2xx     404     404     404",
     "person_detail":                       "login   200     200     200     200     200     200     200     404     404     404",
     "invite_user":                         "login   403     403     403     403     403     200     200     200     403     403",
     "import_list":                         "login   403     403     403     403     403     200     403     200     403     403",
