@@ -88,8 +88,8 @@ class TestPagesThatQueueWork:
     (the rendering is asked again at the next download)."""
 
     def test_referral_synthesis(self, client, secretariat, epci, monkeypatch):
+        from referrals.consultation.tasks import build_synthesis
         from referrals.models import Referral
-        from referrals.tasks import build_synthesis
         from tests.referrals.factories import ReferralFactory
 
         referral = ReferralFactory(epci=epci)

@@ -6,12 +6,12 @@ propagated, so these tests turn propagation off and read the final outcome from 
 import pytest
 
 from config.celery import app as celery_app
-from mutualisation import reports
 from mutualisation.models import ProgressReport
-from mutualisation.tasks import generate_progress_report
-from referrals import synthesis
+from mutualisation.reports import indicators
+from mutualisation.reports.tasks import generate_progress_report
+from referrals.consultation import synthesis
+from referrals.consultation.tasks import build_synthesis
 from referrals.models import Referral
-from referrals.tasks import build_synthesis
 from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ class TestReferralSynthesis:
 class TestProgressReport:
     def test_a_transient_error_is_retried_without_showing_a_failure(self, epci, monkeypatch):
         report = ProgressReport.objects.create(epci=epci, year=2024)
-        calls = _failing_first(monkeypatch, reports, "render_pdf", times=2)
+        calls = _failing_first(monkeypatch, indicators, "render_pdf", times=2)
         assert _run(generate_progress_report, report.pk) == "generated"
         assert len(calls) == 3
         report.refresh_from_db()
@@ -86,7 +86,7 @@ class TestProgressReport:
 
     def test_a_lasting_error_is_recorded_once_the_retries_are_spent(self, epci, monkeypatch):
         report = ProgressReport.objects.create(epci=epci, year=2024)
-        calls = _failing_first(monkeypatch, reports, "render_pdf", times=99)
+        calls = _failing_first(monkeypatch, indicators, "render_pdf", times=99)
         with pytest.raises(OSError):
             _run(generate_progress_report, report.pk)
         assert len(calls) == 1 + generate_progress_report.max_retries
