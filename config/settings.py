@@ -259,7 +259,7 @@ CELERY_BEAT_SCHEDULE = {
     # what a broker outage or a dead worker left undone is queued again; both tasks are
     # idempotent, so a request caught up twice is stored and sent once.
     "conferences-catch-up-publications": {
-        "task": "conferences.tasks_minutes.catch_up_publications",
+        "task": "conferences.publication.tasks.catch_up_publications",
         "schedule": 15 * 60.0,
     },
     "session-reminders": {

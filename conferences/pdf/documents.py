@@ -1,5 +1,5 @@
 """Stored PDF documents: the file name, the check for a stale document and the (re)build done by
-the Celery task (conferences.tasks_pdf). A document is rendered from its source data, stored,
+the Celery task (conferences.pdf.tasks). A document is rendered from its source data, stored,
 and replaced (the old file deleted) when the data change; a download only serves the file."""
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def ensure_rendered(*, session: Session, kind: str) -> RenderedDocument:
             document.save(update_fields=["status"])
         # One queued rendering per document and data state, however often the page is polled.
         if cache.add(_queued_key(document.pk, current), True, QUEUED_TTL):
-            from conferences.tasks_pdf import render_session_document
+            from conferences.pdf.tasks import render_session_document
 
             # A broker that is down is logged, never a 500 on the page: the queued mark expires
             # after QUEUED_TTL and the next view of the page queues the rendering again.

@@ -8,11 +8,11 @@ from contextlib import contextmanager
 import pytest
 from django.conf import settings
 
+from conferences.minutes.services import adopt_correction
 from conferences.models import Publication
-from conferences.services import publication
-from conferences.services.minutes import adopt_correction
-from conferences.services.publication import publish_deliberations_list, publish_minutes
-from conferences.tasks_minutes import (
+from conferences.publication import services as publication
+from conferences.publication.services import publish_deliberations_list, publish_minutes
+from conferences.publication.tasks import (
     catch_up_publications,
     distribute_publication,
     publish_document,

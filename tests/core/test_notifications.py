@@ -67,7 +67,7 @@ class TestNotification:
 
 class TestTheFeaturesMessages:
     def test_convocation(self, epci, secretariat, django_capture_on_commit_callbacks):
-        from conferences.services import convocation as conv
+        from conferences.convocations import services as conv
         from tests.conferences.test_convocation import _council_with_members, _session
 
         council, members = _council_with_members(epci, n=2)
@@ -83,7 +83,7 @@ class TestTheFeaturesMessages:
         assert message.attachments[0]["filename"] == "seance.ics"
 
     def test_mayors_request_reached(self, epci, secretariat):
-        from conferences.services import mayors
+        from conferences.mayors import services as mayors
         from tests.conferences.factories import MayorsConferenceFactory
         from tests.conferences.test_mayors import make_mayors
 
@@ -92,7 +92,7 @@ class TestTheFeaturesMessages:
         subject = "Voirie & «chemins» d'accès"
         request = mayors.start_mayors_request(user=mayor, body=conference, subject=subject)
         message = OutboundMessage.objects.get(category=mayors.NOTIFICATION_CATEGORY)
-        url = settings.SITE_URL + reverse("mayors_request_detail", args=[request.pk])
+        url = settings.SITE_URL + reverse("conferences:mayors_request_detail", args=[request.pk])
         assert message.subject == f"Demande des maires à convoquer : {subject}"
         assert message.body_text == (
             f"La demande de réunion de la {conference.name} « {subject} » a recueilli "

@@ -105,13 +105,13 @@ class TestPagesThatQueueWork:
         self, client, epci, secretariat, monkeypatch, django_capture_on_commit_callbacks
     ):
         from conferences.models import RenderedDocument
-        from conferences.tasks_pdf import render_session_document
+        from conferences.pdf.tasks import render_session_document
         from tests.conferences.test_pdf_render import sat_session
 
         session, _, _ = sat_session(epci, secretariat)
         _broker_down(monkeypatch, render_session_document, OperationalError("Redis injoignable"))
         client.force_login(secretariat)
-        url = reverse("session_pdf", kwargs={"pk": session.pk, "kind": "convocation"})
+        url = reverse("conferences:session_pdf", kwargs={"pk": session.pk, "kind": "convocation"})
         with django_capture_on_commit_callbacks(execute=True):
             response = client.get(url)
         assert response.status_code == 200
