@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.views.decorators.http import require_safe
 
 from conferences import perms
 from conferences.models import Publication, RenderedDocument
@@ -49,6 +50,7 @@ def _session_for(request, pk: int, kind: str):
 
 
 @login_not_required
+@require_safe
 def session_pdf(request, pk, kind):
     if kind not in Kind.values:
         raise Http404
@@ -81,6 +83,7 @@ def _published_version(session_pk: int, kind: str) -> Publication | None:
 
 
 @login_not_required
+@require_safe
 def public_body(request, pk):
     body = public.public_body(pk)
     return render(
@@ -91,6 +94,7 @@ def public_body(request, pk):
 
 
 @login_not_required
+@require_safe
 def publication_download(request, pk, filename):
     publication = public.public_publication(pk)
     if filename != publication.filename:
@@ -170,5 +174,5 @@ class PublicationsRssFeed(PublicationsFeed):
     feed_type = Rss201rev2Feed
 
 
-publications_feed = login_not_required(PublicationsFeed())
-publications_rss = login_not_required(PublicationsRssFeed())
+publications_feed = login_not_required(require_safe(PublicationsFeed()))
+publications_rss = login_not_required(require_safe(PublicationsRssFeed()))

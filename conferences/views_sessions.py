@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from conferences import perms, selectors
 from conferences.forms import (
@@ -39,6 +39,7 @@ def _managed_session(request, pk) -> Session:
 
 
 @login_not_required
+@require_safe
 def session_detail(request, pk):
     try:
         session = selectors.session_detail(request.user, pk)
@@ -67,6 +68,7 @@ def session_detail(request, pk):
     return render(request, "conferences/sessions/detail.html", context)
 
 
+@require_safe
 def session_manage_list(request):
     if not perms.can_manage_sessions(request.user):
         raise PermissionDenied
@@ -78,7 +80,8 @@ def session_manage_list(request):
 
 
 def session_create(request):
-    if not perms.can_manage_sessions(request.user):
+    # A superuser without an EPCI has none to create in (governance/perms.py).
+    if not gov_perms.can_create_in_own_epci(request.user):
         raise PermissionDenied
     bodies = gov_perms.bodies_for(request.user)
     initial = {}
@@ -297,6 +300,7 @@ def session_postpone(request, pk):
     )
 
 
+@require_safe
 def session_recipients(request, pk):
     session = _managed_session(request, pk)
     return render(
@@ -351,6 +355,7 @@ def convocation_open(request, token):
 
 
 @login_not_required
+@require_safe
 def document_download(request, pk):
     try:
         document = selectors.document(request.user, pk)

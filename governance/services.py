@@ -14,6 +14,7 @@ from django.urls import reverse
 from core.services import Email, queue_emails
 from governance.audit import record_event
 from governance.models import Commune, Person, User
+from governance.perms import can_invite_user, ensure
 
 
 @transaction.atomic
@@ -29,6 +30,7 @@ def invite_user(
 ) -> User:
     """Create an account for someone of the actor's EPCI and mail them a link to choose their
     password. There is no open sign-up: this is the only way in (besides the admin)."""
+    ensure(can_invite_user, actor)
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "Un compte existe déjà avec cette adresse."})

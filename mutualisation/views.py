@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.uploads import serve_upload
 from governance.models import Commune
@@ -36,6 +36,12 @@ def _manager_only(user):
         raise PermissionDenied
 
 
+def _own_epci_manager_only(user):
+    """Creating writes into the account's EPCI (governance/perms.py, superusers)."""
+    if not perms.can_manage_own_epci(user):
+        raise PermissionDenied
+
+
 def _report_errors(request, exc: ValidationError, form=None):
     for text in exc.messages:
         if form is not None:
@@ -54,6 +60,7 @@ def _done(request, changed: bool, success: str):
 # ---------------------------------------------------------------------------- offers
 
 
+@require_safe
 def catalogue(request):
     commune = selectors.acting_commune(request.user)
     return render(
@@ -67,6 +74,7 @@ def catalogue(request):
     )
 
 
+@require_safe
 def convention_list(request):
     if not (perms.is_staff(request.user) or perms.acts_for_commune(request.user)):
         raise PermissionDenied
@@ -81,7 +89,7 @@ def convention_list(request):
 
 
 def convention_create(request):
-    _manager_only(request.user)
+    _own_epci_manager_only(request.user)
     form = forms.ConventionForm(
         request.POST or None, request.FILES or None, epci_id=request.user.epci_id
     )
@@ -132,6 +140,7 @@ def convention_detail(request, pk):
     )
 
 
+@require_safe
 def convention_pdf(request, pk):
     convention = selectors.convention_detail(request.user, pk)
     if not convention.signed_pdf:
@@ -146,6 +155,7 @@ def convention_pdf(request, pk):
 # ---------------------------------------------------------------------------- requests
 
 
+@require_safe
 def request_list(request):
     if not (perms.is_staff(request.user) or perms.acts_for_commune(request.user)):
         raise PermissionDenied
@@ -200,6 +210,7 @@ def request_create(request, offer_pk):
     )
 
 
+@require_safe
 def request_detail(request, pk):
     service_request = selectors.request_detail(request.user, pk)
     staff = perms.can_handle_request(request.user, service_request)
@@ -315,12 +326,14 @@ def request_action(request, pk, action):
     return back
 
 
+@require_safe
 def attachment_download(request, pk, attachment_pk):
     service_request = get_object_or_404(perms.requests_for(request.user), pk=pk)
     attachment = get_object_or_404(service_request.attachments, pk=attachment_pk)
     return serve_upload(attachment.file, name=attachment.original_name, policy=ATTACHMENT)
 
 
+@require_safe
 def staff_dashboard(request):
     _staff_only(request.user)
     context = selectors.staff_dashboard(request.user)
@@ -340,6 +353,7 @@ def _month(request) -> tuple[int, int]:
     return query.cleaned_data["annee"] or today.year, query.cleaned_data["mois"] or today.month
 
 
+@require_safe
 def booking_calendar(request):
     if not perms.sees_epci_pages(request.user):
         raise PermissionDenied
@@ -383,6 +397,7 @@ def booking_create(request):
     return render(request, "mutualisation/booking_form.html", {"form": form, "commune": commune})
 
 
+@require_safe
 def booking_list(request):
     if not perms.sees_epci_pages(request.user):
         raise PermissionDenied
@@ -390,6 +405,7 @@ def booking_list(request):
     return render(request, "mutualisation/booking_list.html", {"page": page})
 
 
+@require_safe
 def booking_detail(request, pk):
     booking = selectors.booking_detail(request.user, pk)
     return render(
@@ -435,6 +451,7 @@ def booking_return(request, pk):
 # ---------------------------------------------------------------------------- missions
 
 
+@require_safe
 def mission_list(request):
     if not perms.sees_epci_pages(request.user):
         raise PermissionDenied
@@ -449,7 +466,7 @@ def mission_list(request):
 
 
 def mission_create(request):
-    _manager_only(request.user)
+    _own_epci_manager_only(request.user)
     form = forms.MissionForm(
         request.POST or None,
         communes=Commune.objects.filter(epci_id=request.user.epci_id).order_by("name", "pk"),
@@ -478,6 +495,7 @@ def mission_cancel(request, pk):
 # ---------------------------------------------------------------------------- trainings
 
 
+@require_safe
 def training_list(request):
     if not perms.sees_epci_pages(request.user):
         raise PermissionDenied
@@ -488,7 +506,9 @@ def training_list(request):
 
 @require_POST
 def training_reserve(request, pk):
-    session = get_object_or_404(TrainingSession.objects.filter(epci_id=request.user.epci_id), pk=pk)
+    session = get_object_or_404(
+        perms.in_epci_scope(TrainingSession.objects.all(), request.user), pk=pk
+    )
     commune = selectors.acting_commune(request.user)
     if commune is None:
         raise PermissionDenied

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from mutualisation import forms_catalogue, perms
 from mutualisation.models import (
@@ -81,6 +82,7 @@ def _secretariat_only(user):
         raise PermissionDenied
 
 
+@require_safe
 def setup(request):
     _secretariat_only(request.user)
     epci_id = request.user.epci_id
@@ -121,13 +123,16 @@ def _edit(request, kind: Kind, pk: int | None):
     if pk is not None:
         # Scope first: another EPCI's object is a 404 whoever asks, a 403 only inside the EPCI.
         instance = get_object_or_404(
-            kind.model.objects.filter(epci_id=request.user.epci_id).select_related(
+            perms.in_epci_scope(kind.model.objects.all(), request.user).select_related(
                 *kind.select_related
             ),
             pk=pk,
         )
+    if instance is None and not perms.can_manage_own_epci(request.user):
+        raise PermissionDenied  # a new entry goes into the account's EPCI
     _secretariat_only(request.user)
-    form = kind.form(request.POST or None, instance=instance, epci_id=request.user.epci_id)
+    epci_id = instance.epci_id if instance is not None else request.user.epci_id
+    form = kind.form(request.POST or None, instance=instance, epci_id=epci_id)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form._meta.fields}
         try:

@@ -9,6 +9,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from core import exports
 from mutualisation import charts, forms, perms, reports, selectors, stats
@@ -30,6 +31,7 @@ def _stats_year(request, available: list[int]) -> int:
     return available[0] if available else timezone.localdate().year
 
 
+@require_safe
 def statistics(request):
     _staff_only(request.user)
     epci_id = request.user.epci_id
@@ -55,6 +57,7 @@ def statistics(request):
     )
 
 
+@require_safe
 def statistics_export(request, fmt):
     """Requests per year, offer and commune as CSV or xlsx (`fmt`: the URL pattern admits only
     the export formats; the file name is ours)."""
@@ -90,7 +93,7 @@ def schema_overview(request):
         ).order_by("-created_at", "pk"),
     )
     if request.method == "POST":
-        if not manage:
+        if not perms.can_manage_own_epci(request.user):
             raise PermissionDenied
         try:
             if schema_form.is_bound and schema_form.is_valid():
@@ -135,6 +138,7 @@ def schema_overview(request):
     )
 
 
+@require_safe
 def progress_report_pdf(request, year):
     _staff_only(request.user)
     report = get_object_or_404(
@@ -153,7 +157,9 @@ def progress_report_pdf(request, year):
 def _survey(request, pk):
 
     return get_object_or_404(
-        NeedsSurvey.objects.filter(epci_id=request.user.epci_id).select_related("questionnaire"),
+        perms.in_epci_scope(NeedsSurvey.objects.all(), request.user).select_related(
+            "questionnaire"
+        ),
         pk=pk,
     )
 
@@ -165,7 +171,7 @@ def survey_list(request):
     manage = perms.can_manage(request.user)
     form = forms.SurveyForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST":
-        if not manage:
+        if not perms.can_manage_own_epci(request.user):
             raise PermissionDenied
         if form.is_valid():
             survey = survey_services.create_needs_survey(
@@ -267,6 +273,7 @@ def survey_answer(request, pk):
     )
 
 
+@require_safe
 def survey_answer_file(request, pk, question_pk):
     """A file the user's commune gave in answer to the survey (same scope as answering)."""
     from referrals import questionnaires

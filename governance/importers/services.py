@@ -21,6 +21,7 @@ from governance.importers.errors import ErrorCollector, ImportRejected
 from governance.importers.readers import ProgressCallback, Source
 from governance.importers.summary import ImportSummary, ParseContext
 from governance.models import EPCI, ImportRun, User
+from governance.perms import can_manage_epci, ensure
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ def queue_import(
     *, epci: EPCI, upload: UploadedFile, kind: str, vintage: int | None, actor: User
 ) -> ImportRun:
     """Store the uploaded file and import it in the background once the upload is committed."""
+    ensure(can_manage_epci, actor, epci.pk)
     with transaction.atomic():
         run = ImportRun.objects.create(
             epci=epci,

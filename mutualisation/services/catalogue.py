@@ -10,6 +10,8 @@ from django.db import models, transaction
 
 from governance.audit import record_event
 from governance.models import User
+from governance.perms import ensure
+from mutualisation import perms
 from mutualisation.models import (
     EquipmentItem,
     SeatReservation,
@@ -60,12 +62,14 @@ def _save(
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"Champs inattendus : {', '.join(sorted(unknown))}")
-    epci_id = _actor_epci_id(actor)
+    ensure(perms.can_save_catalogue, actor, instance)
+    # An existing entry stays in its own EPCI (a superuser edits any EPCI's, governance/perms.py).
+    epci_id = _actor_epci_id(actor) if instance is None else instance.epci_id
     if instance is None:
         obj = model(epci_id=epci_id)
         changed = sorted(fields)
     else:
-        if instance.pk is None or instance.epci_id != epci_id:
+        if instance.pk is None:
             raise refuse("Cet élément n'appartient pas à votre EPCI.")
         obj = model.objects.select_for_update().get(pk=instance.pk)
         changed = sorted(name for name, value in fields.items() if getattr(obj, name) != value)

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from governance.audit import record_event
 from governance.models import EPCI, Commune, User
+from governance.perms import ensure
+from mutualisation import perms
 from mutualisation.models import Convention, ServiceOffer
 from mutualisation.services.common import epci_ref, refuse
 from mutualisation.uploads import SIGNED_CONVENTION
@@ -55,6 +57,7 @@ def create_standard_offers(*, actor: User | None, epci: EPCI) -> list[ServiceOff
 
 @transaction.atomic
 def create_offer(*, actor: User, epci: EPCI, **fields) -> ServiceOffer:
+    ensure(perms.can_manage_epci, actor, epci.pk)
     offer = ServiceOffer.objects.create(epci=epci, **fields)
     record_event(action="mutualisation.offer.created", actor=actor, epci=epci, target=offer)
     return offer
@@ -94,6 +97,7 @@ def record_convention(
     signed_on: date | None = None,
     signed_pdf=None,
 ) -> Convention:
+    ensure(perms.can_manage_epci, actor, commune.epci_id)
     if valid_until is not None and valid_until < valid_from:
         raise refuse("La fin de validité précède son début.")
     if any(o.epci_id != commune.epci_id for o in options):
@@ -131,6 +135,7 @@ def attach_signed_convention(
     *, actor: User, convention: Convention, signed_on: date, signed_pdf
 ) -> Convention:
     """Store the signed PDF and the signature date: from then on the options are in force."""
+    ensure(perms.can_manage_epci, actor, convention.epci_id)
     SIGNED_CONVENTION.check(signed_pdf)
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
     convention.signed_on = signed_on

@@ -8,6 +8,8 @@ from django.db import transaction
 
 from governance.audit import record_event
 from governance.models import EPCI, User
+from governance.perms import ensure
+from mutualisation import perms
 from mutualisation.models import ProgressReport, SavingRecord, StaffProvision
 from mutualisation.services.common import epci_ref, refuse
 
@@ -25,6 +27,7 @@ def _regenerate_on_commit(*, epci_id: int, year: int) -> ProgressReport:
 def record_saving(
     *, actor: User, epci: EPCI, year: int, label: str, amount: Decimal
 ) -> SavingRecord:
+    ensure(perms.can_manage_epci, actor, epci.pk)
     if amount < 0:
         raise refuse("Une économie est un montant positif.")
     saving = SavingRecord.objects.create(
@@ -46,6 +49,7 @@ def record_saving(
 def record_staff_provision(
     *, actor: User, epci: EPCI, year: int, direction: str, fte: Decimal
 ) -> StaffProvision:
+    ensure(perms.can_manage_epci, actor, epci.pk)
     """Set (or correct) the FTE a direction placed at disposal in a year."""
     if fte < 0:
         raise refuse("Le nombre d'ETP ne peut pas être négatif.")
@@ -66,6 +70,7 @@ def record_staff_provision(
 
 @transaction.atomic
 def request_progress_report(*, actor: User, epci: EPCI, year: int) -> ProgressReport:
+    ensure(perms.can_manage_epci, actor, epci.pk)
     report = _regenerate_on_commit(epci_id=epci.pk, year=year)
     record_event(
         action="mutualisation.report.requested",

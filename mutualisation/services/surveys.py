@@ -9,6 +9,8 @@ from django.db import transaction
 
 from governance.audit import record_event
 from governance.models import EPCI, Commune, User
+from governance.perms import ensure
+from mutualisation import perms
 from mutualisation.models import MutualisationSchema, NeedsSurvey
 from mutualisation.services.common import epci_ref, refuse
 from referrals import questionnaires
@@ -26,6 +28,7 @@ def create_needs_survey(
     description: str = "",
     closes_on: date | None = None,
 ) -> NeedsSurvey:
+    ensure(perms.can_manage_epci, actor, epci.pk)
     questionnaire = questionnaires.create_questionnaire(
         actor=actor, epci=epci, title=title, description=description
     )
@@ -42,6 +45,7 @@ def answer_needs_survey(
     *, actor: User, survey: NeedsSurvey, commune: Commune, values: dict, submit: bool
 ):
     """A commune answers (or saves a draft) through the questionnaire engine."""
+    ensure(perms.can_answer_survey, actor, commune)
     if not survey.is_open:
         raise refuse("L'enquête est close : elle n'accepte plus de réponse.")
     if commune.epci_id != survey.epci_id:
@@ -60,6 +64,7 @@ def link_schema_consultation(
     *, actor: User, epci: EPCI, title: str, consultation: Referral | None
 ) -> MutualisationSchema:
     """Record the schéma and link the referral that consults the municipal councils on it."""
+    ensure(perms.can_manage_epci, actor, epci.pk)
     if consultation is not None and (
         consultation.epci_id != epci.pk or consultation.legal_basis != LegalBasis.MUTUALISATION
     ):
