@@ -200,4 +200,5 @@ def can_cancel_seat(user, seat: SeatReservation) -> bool:
 
 
 def can_answer_survey(user, commune) -> bool:
-    return acts_for(user, commune.pk)
+    """The commune itself, or the secretariat of its EPCI entering an answer received on paper."""
+    return acts_for(user, commune.pk) or gov_perms.can_manage_epci(user, commune.epci_id)

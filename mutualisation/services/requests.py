@@ -117,11 +117,9 @@ def _move(
             ),
             code="out_of_order",
         )
-    ensure(
-        perms.can_handle_request if step.by_staff else perms.can_take_part_in_request,
-        actor,
-        request,
-    )
+    if step.by_staff and actor is not None and not _is_staff_of(actor, request):
+        raise refuse("Cette étape revient aux agents de l'EPCI.", code="forbidden")
+    ensure(perms.can_take_part_in_request, actor, request)
     from_status = request.status
     request.status = to
     for field, value in changes.items():
