@@ -62,9 +62,9 @@ def _save(
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"Champs inattendus : {', '.join(sorted(unknown))}")
-    if instance is not None and actor is not None and not actor.is_superuser:
-        if instance.epci_id != actor.epci_id:
-            raise refuse("Cet élément n'appartient pas à votre EPCI.")
+    foreign = instance is not None and actor is not None and instance.epci_id != actor.epci_id
+    if foreign and not actor.is_superuser:
+        raise refuse("Cet élément n'appartient pas à votre EPCI.")
     ensure(perms.can_save_catalogue, actor, instance)
     # An existing entry stays in its own EPCI (a superuser edits any EPCI's, governance/perms.py).
     epci_id = _actor_epci_id(actor) if instance is None else instance.epci_id
