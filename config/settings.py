@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "conferences",
     "referrals",
     "mutualisation",
+    "demo",
 ]
 
 MIDDLEWARE = [
