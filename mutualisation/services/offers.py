@@ -44,6 +44,7 @@ STANDARD_OFFERS = (
 @transaction.atomic
 def create_standard_offers(*, actor: User | None, epci: EPCI) -> list[ServiceOffer]:
     """Create the four offers of the standard convention (idempotent)."""
+    ensure(perms.can_manage_epci, actor, epci.pk)
     offers = []
     for spec in STANDARD_OFFERS:
         offer, created = ServiceOffer.objects.get_or_create(

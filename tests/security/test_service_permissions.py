@@ -6,7 +6,7 @@ nothing is written, not even an audit event. The system (actor None, or inside
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conferences.models import AgendaItem
@@ -111,9 +111,12 @@ REFUSALS = [
     (_record_return, ["member", "dgs", "outsider"]),
     (_cancel_booking, ["member", "other_dgs", "outsider", "outsider_dgs"]),
     (_file_request, ["member", "other_dgs", "agent", "secretariat", "superuser", "outsider_dgs"]),
-    (_accept_request, ["dgs", "member", "outsider"]),
+    # A staff step asked by anyone else keeps its refusal in words ("revient aux agents").
+    (_accept_request, ["dgs", "member", "outsider"], ValidationError),
     (_post_request_message, ["other_dgs", "member", "outsider", "outsider_dgs"]),
-    (_save_offer, ["agent", "dgs", "outsider"]),
+    (_save_offer, ["agent", "dgs"]),
+    # Another EPCI's entry keeps its refusal in words ("n'appartient pas à votre EPCI").
+    (_save_offer, ["outsider"], ValidationError),
     (_send_referral, ["agent", "dgs", "outsider"]),
     (_close_referral, ["agent", "dgs", "outsider"]),
     (_cancel_session, ["member", "agent", "outsider"]),
@@ -125,13 +128,14 @@ REFUSALS = [
 
 
 @pytest.mark.parametrize(
-    ("service", "personas"), REFUSALS, ids=[s.__name__.lstrip("_") for s, _ in REFUSALS]
+    "case", REFUSALS, ids=[f"{c[0].__name__.lstrip('_')}-{'-'.join(c[1])}" for c in REFUSALS]
 )
-def test_the_service_refuses_an_actor_without_the_right(service, personas):
+def test_the_service_refuses_an_actor_without_the_right(case):
+    service, personas, refusal = (*case, PermissionDenied)[:3]
     world = build_world()
     events = AuditEvent.objects.count()
     for persona in personas:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(refusal):
             service(world, world.users[persona])
     assert AuditEvent.objects.count() == events
 
