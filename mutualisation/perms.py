@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from governance import perms as gov_perms
-from governance.models import Mandate, User
+from governance.models import Commune, Mandate, User
 from mutualisation.models import (
     Booking,
     Convention,
@@ -202,3 +202,9 @@ def can_cancel_seat(user, seat: SeatReservation) -> bool:
 def can_answer_survey(user, commune) -> bool:
     """The commune itself, or the secretariat of its EPCI entering an answer received on paper."""
     return acts_for(user, commune.pk) or gov_perms.can_manage_epci(user, commune.epci_id)
+
+
+def acting_commune(user) -> Commune | None:
+    """The commune a DGS or a mayor acts for (the first one for a mayor of several)."""
+    ids = commune_ids_for(user)
+    return Commune.objects.filter(pk=ids[0]).first() if ids else None

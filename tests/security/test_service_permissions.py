@@ -17,9 +17,11 @@ from governance.importers import services as import_services
 from governance.models import AuditEvent, ImportRun, User
 from governance.perms import system_writes
 from mutualisation.models import Mission
-from mutualisation.services import catalogue, requests, scheduling
-from referrals import mailbox
-from referrals import services as referral_services
+from mutualisation.catalogue import services as catalogue
+from mutualisation.requests import services as requests
+from mutualisation.scheduling import services as scheduling
+from referrals.mailbox import services as mailbox
+from referrals.consultation import services as referral_services
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
