@@ -13,7 +13,7 @@ from django.utils import timezone
 from conferences.models import AgendaItem, Session
 from governance.models import AuditEvent
 from mutualisation.models import Booking, Mission, NeedsSurvey, SavingRecord, SeatReservation
-from referrals.models import Question
+from questionnaires.models import Question
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db

@@ -16,12 +16,13 @@ from governance import services as governance_services
 from governance.importers import services as import_services
 from governance.models import AuditEvent, ImportRun, User
 from governance.perms import system_writes
-from mutualisation.models import Mission
 from mutualisation.catalogue import services as catalogue
+from mutualisation.models import Mission
 from mutualisation.requests import services as requests
 from mutualisation.scheduling import services as scheduling
-from referrals.mailbox import services as mailbox
+from questionnaires import services as questionnaire_services
 from referrals.consultation import services as referral_services
+from referrals.mailbox import services as mailbox
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,12 @@ def _send_referral(w, actor):
 
 def _close_referral(w, actor):
     return referral_services.close_referral(actor=actor, referral=w.referral)
+
+
+def _add_question(w, actor):
+    return questionnaire_services.add_question(
+        actor=actor, questionnaire=w.collection.questionnaire, label="Effectif", kind="text"
+    )
 
 
 def _cancel_session(w, actor):
@@ -121,6 +128,7 @@ REFUSALS = [
     (_save_offer, ["outsider"], ValidationError),
     (_send_referral, ["agent", "dgs", "outsider"]),
     (_close_referral, ["agent", "dgs", "outsider"]),
+    (_add_question, ["agent", "dgs", "outsider"]),
     (_cancel_session, ["member", "agent", "outsider"]),
     (_add_agenda_item, ["member", "agent", "outsider"]),
     (_close_thread, ["member", "agent", "outsider"]),
