@@ -19,7 +19,7 @@ def home(request):
     if not user.is_authenticated:
         # Town halls and citizens: the public bodies and their latest publications, so that a
         # session's documents are two clicks away (home -> body's public page -> download).
-        from conferences.pdf import public
+        from conferences.publication import selectors as public
 
         return render(
             request,

@@ -1,5 +1,5 @@
 """Stored PDF documents: the file name, the check for a stale document and the (re)build done by
-the Celery task (conferences.tasks_pdf). A document is rendered from its source data, stored,
+the Celery task (conferences.pdf.tasks). A document is rendered from its source data, stored,
 and replaced (the old file deleted) when the data change; a download only serves the file."""
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def _queued_key(pk: int, print_fingerprint: str) -> str:
 
 
 def _enqueue(session_id: int, kind: str) -> None:
-    from conferences.tasks_pdf import render_session_document
+    from conferences.pdf.tasks import render_session_document
 
     render_session_document.delay(session_id, str(kind))
 

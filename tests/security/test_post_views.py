@@ -30,17 +30,17 @@ def _as(client, world, persona):
 
 
 def test_postponing_a_session(client, world):
-    url = reverse("session_postpone", args=[world.session.pk])
+    url = reverse("conferences:session_postpone", args=[world.session.pk])
     response = _as(client, world, "secretariat").post(url, {"reason": "Salle indisponible"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("session_detail", args=[world.session.pk])
+    assert response["Location"] == reverse("conferences:session_detail", args=[world.session.pk])
     world.session.refresh_from_db()
     assert world.session.status == Session.Status.POSTPONED
     assert AuditEvent.objects.filter(action="session.postponement_sent").exists()
 
 
 def test_postponing_is_refused_to_an_agent(client, world):
-    url = reverse("session_postpone", args=[world.session.pk])
+    url = reverse("conferences:session_postpone", args=[world.session.pk])
     response = _as(client, world, "agent").post(url, {"reason": "Salle indisponible"})
     assert response.status_code == 403
     world.session.refresh_from_db()
@@ -48,25 +48,27 @@ def test_postponing_is_refused_to_an_agent(client, world):
 
 
 def test_editing_an_agenda_item(client, world):
-    url = reverse("item_edit", args=[world.item.pk])
+    url = reverse("conferences:item_edit", args=[world.item.pk])
     response = _as(client, world, "secretariat").post(
         url, {"title": "Budget primitif 2027", "kind": world.item.kind, "summary_note": ""}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("session_agenda", args=[world.session.pk])
+    assert response["Location"] == reverse("conferences:session_agenda", args=[world.session.pk])
     world.item.refresh_from_db()
     assert world.item.title == "Budget primitif 2027"
 
 
 def test_removing_an_agenda_item(client, world):
-    url = reverse("item_remove", args=[world.item.pk])
+    url = reverse("conferences:item_remove", args=[world.item.pk])
     response = _as(client, world, "secretariat").post(url)
     assert response.status_code == 302
     assert not AgendaItem.objects.filter(pk=world.item.pk).exists()
 
 
 def test_removing_an_agenda_item_is_refused_outside_the_epci(client, world):
-    response = _as(client, world, "outsider").post(reverse("item_remove", args=[world.item.pk]))
+    response = _as(client, world, "outsider").post(
+        reverse("conferences:item_remove", args=[world.item.pk])
+    )
     assert response.status_code == 404
     assert AgendaItem.objects.filter(pk=world.item.pk).exists()
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from conferences.convocations import services as session_services
 from conferences.models import AgendaItem
-from conferences.services import convocation as session_services
-from conferences.services import scheduling as agenda_services
+from conferences.sessions import services as agenda_services
 from governance import services as governance_services
 from governance.importers import services as import_services
 from governance.models import AuditEvent, ImportRun, User
