@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from core.forms import apply_errors
 from governance import perms, selectors, services
@@ -12,6 +13,7 @@ from governance.models import User
 
 
 @login_not_required
+@require_safe
 def home(request):
     user = request.user
     if not user.is_authenticated:
@@ -45,6 +47,7 @@ def home(request):
     return render(request, template, context)
 
 
+@require_safe
 def commune_list(request):
     directory = selectors.commune_directory(request.user, request.GET)
     return render(
@@ -52,22 +55,26 @@ def commune_list(request):
     )
 
 
+@require_safe
 def commune_detail(request, insee_code):
     commune = selectors.commune_detail(request.user, insee_code)
     return render(request, "governance/commune_detail.html", {"commune": commune})
 
 
+@require_safe
 def body_list(request):
     return render(
         request, "governance/body_list.html", {"bodies": selectors.body_list(request.user)}
     )
 
 
+@require_safe
 def body_detail(request, pk):
     body = selectors.body_detail(request.user, pk)
     return render(request, "governance/body_detail.html", {"body": body})
 
 
+@require_safe
 def person_detail(request, pk):
     person = selectors.person_detail(request.user, pk)
     return render(
@@ -81,7 +88,7 @@ def person_detail(request, pk):
 
 
 def invite_user(request):
-    if not perms.can_manage(request.user):
+    if not perms.can_invite_user(request.user):
         raise PermissionDenied
     form = InviteForm(request.POST or None, epci_id=request.user.epci_id)
     if request.method == "POST" and form.is_valid():
