@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from core.forms import apply_errors
 from core.uploads import serve_upload
@@ -45,6 +46,7 @@ def council_seats(request, pk):
     )
 
 
+@require_safe
 def council_order_download(request, pk, order_pk):
     order = selectors.order(request.user, pk, order_pk)
     if not perms.can_manage(request.user):
