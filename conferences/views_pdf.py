@@ -121,7 +121,7 @@ class PublicationsFeed(Feed):
     )
 
     def link(self):
-        return reverse("home")
+        return reverse("portal:home")
 
     def items(self):
         return public.latest_publications(public.FEED_PUBLICATIONS)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "conferences",
     "referrals",
     "mutualisation",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.portal",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -106,7 +107,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "portal:home"
 
 # django-allauth: email login, no open sign-up (people are invited), TOTP for the secretariat.
 ACCOUNT_ADAPTER = "governance.adapters.InvitationOnlyAccountAdapter"

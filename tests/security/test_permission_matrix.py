@@ -121,10 +121,10 @@ ARGS = {
     "referrals:thread_assign": {"pk": "thread"},
     "referrals:thread_close": {"pk": "thread"},
     "referrals:attachment_download": {"pk": "mailbox_attachment"},
-    "commune_detail": {"insee_code": "commune.insee_code"},
-    "body_detail": {"pk": "group"},
-    "person_detail": {"pk": "member_person"},
-    "import_detail": {"pk": "import_run"},
+    "governance:commune_detail": {"insee_code": "commune.insee_code"},
+    "governance:body_detail": {"pk": "group"},
+    "governance:person_detail": {"pk": "member_person"},
+    "governance:import_detail": {"pk": "import_run"},
 }
 
 # fmt: off
@@ -229,17 +229,17 @@ EXPECT = {
     "referrals:thread_assign":             "login   405     405     405     405     405     405     405     405     405     405",
     "referrals:thread_close":              "login   405     405     405     405     405     405     405     405     405     405",
     "referrals:attachment_download":       "login   200     404     404     404     200     200     200     404     404     404",
-    "home":                                "200     200     200     200     200     200     200     200     200     200     200",
-    "commune_list":                        "login   200     200     200     200     200     200     200     200     200     200",
-    "commune_detail":                      "login   200     200     200     200     200     200     200     404     404     404",
-    "body_list":                           "login   200     200     200     200     200     200     200     200     200     200",
-    "body_detail":                         "login   200     404     404     404     200     200     200     404     404     404",
-    "person_detail":                       "login   200     200     200     200     200     200     200     404     404     404",
-    "invite_user":                         "login   403     403     403     403     403     200     200     200     403     403",
-    "import_list":                         "login   403     403     403     403     403     200     403     200     403     403",
-    "import_detail":                       "login   403     403     403     403     403     200     404     404     404     404",
-    "audit_log":                           "login   403     403     403     403     403     200     200     200     403     403",
-    "audit_export":                        "login   403     403     403     403     403     200     200     200     403     403",
+    "portal:home":                         "200     200     200     200     200     200     200     200     200     200     200",
+    "governance:commune_list":             "login   200     200     200     200     200     200     200     200     200     200",
+    "governance:commune_detail":           "login   200     200     200     200     200     200     200     404     404     404",
+    "governance:body_list":                "login   200     200     200     200     200     200     200     200     200     200",
+    "governance:body_detail":              "login   200     404     404     404     200     200     200     404     404     404",
+    "governance:person_detail":            "login   200     200     200     200     200     200     200     404     404     404",
+    "governance:invite_user":              "login   403     403     403     403     403     200     200     200     403     403",
+    "governance:import_list":              "login   403     403     403     403     403     200     403     200     403     403",
+    "governance:import_detail":            "login   403     403     403     403     403     200     404     404     404     404",
+    "governance:audit_log":                "login   403     403     403     403     403     200     200     200     403     403",
+    "governance:audit_export":             "login   403     403     403     403     403     200     200     200     403     403",
 }
 
 # The frameworks' pages. The admin: a superuser whose session used the second factor (the

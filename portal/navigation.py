@@ -14,12 +14,12 @@ from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-# (label, URL name, what marks it current: a view name or "app:" + an application namespace,
-# for the secretariat only)
+# (label, URL name, what marks it current: a URL name without its namespace, or "app:" + an
+# application namespace; for the secretariat only)
 ENTRIES = (
-    ("Tableau de bord", "home", "home", False),
-    ("Communes", "commune_list", "commune_list", False),
-    ("Instances", "body_list", "body_list", False),
+    ("Tableau de bord", "portal:home", "home", False),
+    ("Communes", "governance:commune_list", "commune_list", False),
+    ("Instances", "governance:body_list", "body_list", False),
     ("Mes séances", "my_sessions", "my_sessions", False),
     ("Calendrier", "session_calendar", "session_calendar", False),
     ("Saisines", "referrals:referral_list", "app:referrals", False),
@@ -27,9 +27,9 @@ ENTRIES = (
     ("Demandes des maires", "mayors_request_list", "mayors_request_list", False),
     ("Gérer les séances", "session_manage_list", "session_manage_list", True),
     ("Publications à faire", "publication_dashboard", "publication_dashboard", True),
-    ("Inviter", "invite_user", "invite_user", True),
-    ("Imports", "import_list", "import_list", True),
-    ("Journal", "audit_log", "audit_log", True),
+    ("Inviter", "governance:invite_user", "invite_user", True),
+    ("Imports", "governance:import_list", "import_list", True),
+    ("Journal", "governance:audit_log", "audit_log", True),
     ("Sécurité du compte", "mfa_index", None, False),
 )
 
