@@ -1,4 +1,4 @@
-"""Benchmark of the PDF documents (issue 4): minutes of a 40-item session with 130 and 240
+"""Benchmark of the PDF documents: minutes of a 40-item session with 130 and 240
 members, and a 200-page session pack, each against a bare WeasyPrint render of the same HTML.
 
 Builds everything in a throwaway SQLite database (never the project's db.sqlite3):

@@ -73,7 +73,7 @@ def my_sessions(user) -> dict[str, list[MySession]]:
 
     The documents are read in one query joined to their items, not through a prefetch of every
     item: a council member's year holds some 2,000 items, nearly all without documents, and
-    building them cost most of the page (benchmarks/README.md, issue 7)."""
+    building them cost most of the page (benchmarks/README.md)."""
     if not user.person_id:
         return {"upcoming": [], "past": []}
     person_id = user.person_id

@@ -234,7 +234,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.requeue_unsent_messages",
         "schedule": 60.0,
     },
-    # Tacit opinions of the communes (DOMAIN.md §5) and closing of finished consultations:
+    # Tacit opinions of the communes (docs/DOMAIN.md §5) and closing of finished consultations:
     # deadlines end at 24:00 Paris time; hourly, so at most an hour late, and idempotent.
     "referrals-tacit-opinions": {
         "task": "referrals.tasks.record_tacit_opinions",

@@ -2,11 +2,11 @@
 
 - Notice periods in jours francs (L2121-11, L2121-12, L5211-1; CE 13 Oct 1993 n° 141677).
 - The interval before a second convocation without quorum (L2121-17).
-- Deadlines of the communes' consultations in months or days (DOMAIN.md §5).
+- Deadlines of the communes' consultations in months or days (docs/DOMAIN.md §5).
 - Publication deadlines (L2121-15, L2121-25) and the information of municipal councillors
   (L5211-40-2).
 - Public holidays and working days by département (Code du travail L3133-1, Alsace-Moselle,
-  overseas départements; DOMAIN.md §7).
+  overseas départements; docs/DOMAIN.md §7).
 
 Easter and month arithmetic come from `holidays` and `dateutil.relativedelta`, never by hand.
 Functions take calendar days (`date`), not instants: turn a timestamp into its legal day with
@@ -27,9 +27,10 @@ from django.utils import timezone
 
 # --- Product choices (a jurist changes them here, and only here) ----------------------------------
 
-# DOMAIN.md §5: whether a consultative deadline ending on a Saturday, Sunday or holiday is extended
-# is unsettled. We extend it to the next working day of the commune's département: deeming an
-# opinion tacit one day late cannot void the EPCI's act, deeming it tacit one day early can.
+# docs/DOMAIN.md §5: whether a consultative deadline ending on a Saturday, Sunday or holiday is
+# extended is unsettled. We extend it to the next working day of the commune's département:
+# deeming an opinion tacit one day late cannot void the EPCI's act, deeming it tacit one day early
+# can.
 # Both dates are kept on the Deadline so that the screens can show them.
 EXTEND_DEADLINE_TO_NEXT_WORKING_DAY = True
 
@@ -119,7 +120,7 @@ def holidays_for(departement: str | None) -> HolidayCalendar:
 
 
 def is_working_day(day: date, departement: str | None) -> bool:
-    """Monday to Friday and not a public holiday of the département (DOMAIN.md §7, L3133-1)."""
+    """Monday to Friday and not a public holiday of the département (docs/DOMAIN.md §7, L3133-1)."""
     day = _require_day(day, "day")
     return day.weekday() < 5 and day not in holidays_for(departement)
 
@@ -127,7 +128,7 @@ def is_working_day(day: date, departement: str | None) -> bool:
 def next_working_day(day: date, departement: str | None) -> date:
     """The day itself if it is a working day of the département, else the next one (L3133-1).
 
-    Used to extend a deadline that ends on a non-working day (DOMAIN.md §5).
+    Used to extend a deadline that ends on a non-working day (docs/DOMAIN.md §5).
     """
     day = _require_day(day, "day")
     while not is_working_day(day, departement):
@@ -227,7 +228,7 @@ def consultation_deadline(
 ) -> Deadline:
     """The deadline of a commune consulted by the EPCI, from its own receipt date.
 
-    DOMAIN.md §5: L5211-39-1, L5211-57, L5211-17, L5211-20, L5211-11-2, Code de l'urbanisme
+    docs/DOMAIN.md §5: L5211-39-1, L5211-57, L5211-17, L5211-20, L5211-11-2, Code de l'urbanisme
     L153-15, CGI 1609 nonies C IV. The day of receipt does not count; months run from date to
     same date (15 March + 3 months ends on 15 June at 24:00) and end on the month's last day when
     that date does not exist (30 November + 3 months ends on the last day of February). A day
@@ -260,8 +261,9 @@ def consultation_deadline(
 def is_past_deadline(deadline: Deadline, now: datetime) -> bool:
     """Whether the deadline has passed at the aware instant `now`.
 
-    DOMAIN.md §5: a deadline runs until 24:00 French legal time on its effective day, so a tacit
-    opinion (L5211-17, L5211-20, L5211-57...) may be recorded from 00:00 the day after, not before.
+    docs/DOMAIN.md §5: a deadline runs until 24:00 French legal time on its effective day, so a
+    tacit opinion (L5211-17, L5211-20, L5211-57...) may be recorded from 00:00 the day after, not
+    before.
     Raises ValueError on a naive datetime.
     """
     if timezone.is_naive(now):

@@ -1,8 +1,8 @@
 """Rules of the bodies (instances), as data, with their legal source.
 
-Bodies differ by rules, not by code (DOMAIN.md §3): each Body row carries its own notice period,
-quorum rule, proxies, publicity and rhythm. The defaults below fill a new body of a given kind;
-a jurist changes a default here, the secretariat overrides it on the body itself.
+Bodies differ by rules, not by code (docs/DOMAIN.md §3): each Body row carries its own notice
+period, quorum rule, proxies, publicity and rhythm. The defaults below fill a new body of a given
+kind; a jurist changes a default here, the secretariat overrides it on the body itself.
 """
 
 from dataclasses import dataclass

@@ -1,5 +1,5 @@
-"""Shared services (DOMAIN.md §8): the offers the EPCI makes to its communes, the conventions the
-communes sign, their service requests, what is lent (equipment, drivers, itinerant secretaries,
+"""Shared services (docs/DOMAIN.md §8): the offers the EPCI makes to its communes, the conventions
+the communes sign, their service requests, what is lent (equipment, drivers, itinerant secretaries,
 training seats), needs surveys and the yearly report on the schéma de mutualisation.
 
 Double booking is refused twice over: the services lock the booked row and check overlaps (both

@@ -1,4 +1,4 @@
-"""The schéma de mutualisation's yearly progress report (DOMAIN.md §8), for the budget debate:
+"""The schéma de mutualisation's yearly progress report (docs/DOMAIN.md §8), for the budget debate:
 full-time equivalents placed at disposal per direction, the services communs, the requests the
 service desk handled, the savings the secretariat recorded."""
 

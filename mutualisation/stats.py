@@ -1,5 +1,5 @@
-"""Statistics of the service desk (DOMAIN.md §8: "38 communes have used legal support since 2019,
-22 of them in 2022"). Each function is one grouped query over one EPCI's requests."""
+"""Statistics of the service desk (docs/DOMAIN.md §8: "38 communes have used legal support since
+2019, 22 of them in 2022"). Each function is one grouped query over one EPCI's requests."""
 
 from __future__ import annotations
 

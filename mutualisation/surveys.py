@@ -1,4 +1,4 @@
-"""Analysis of a needs survey by commune size bracket (DOMAIN.md §8: up to 2,000; 2,001–5,000;
+"""Analysis of a needs survey by commune size bracket (docs/DOMAIN.md §8: up to 2,000; 2,001–5,000;
 over 5,000 inhabitants) and by sector. Answers come from the referrals questionnaire engine."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Qualified majorities of the municipal councils (DOMAIN.md §6). Pure: no database, no Django.
+"""Qualified majorities of the municipal councils (docs/DOMAIN.md §6). Pure: no database, no Django.
 
 - CLECT report, CGI art. 1609 nonies C IV, which refers to the first paragraph of CGCT L5211-5 II
   only: approved when **at least two thirds** of the councils representing **more than half** of

@@ -1,8 +1,8 @@
 """The legal bases of a consultation of the communes (saisine), as data: the one place a jurist
-reads and changes them (DOMAIN.md §5).
+reads and changes them (docs/DOMAIN.md §5).
 
 Each preset carries the deadline's length, what a commune's silence means once its deadline has
-passed, the qualified majority that decides the outcome (DOMAIN.md §6), and the articles. A
+passed, the qualified majority that decides the outcome (docs/DOMAIN.md §6), and the articles. A
 preset fills the referral's own fields when it is opened; after that the referral keeps its own
 copy, so that changing a preset never changes a consultation already under way.
 """

@@ -171,7 +171,7 @@ def _set_receipt(*, opinion: Opinion, received_on: date, method: str) -> None:
 @transaction.atomic
 def acknowledge_receipt(*, actor: User, opinion: Opinion, now: datetime | None = None) -> bool:
     """The commune opened the consultation through its link: the first opening by its DGS or
-    mayor is its receipt, from which its own deadline runs (DOMAIN.md §5). Only once."""
+    mayor is its receipt, from which its own deadline runs (docs/DOMAIN.md §5). Only once."""
     if not perms.can_answer(actor, opinion) or opinion.referral.status != Referral.Status.OPEN:
         return False
     locked = Opinion.objects.select_for_update(of=("self",)).select_related("referral", "commune")
@@ -262,7 +262,7 @@ def file_opinion(
     now: datetime | None = None,
 ) -> Opinion:
     """The commune's DGS or mayor files (or corrects) the council's opinion until 24:00 on the
-    effective deadline; after it the answer is locked (DOMAIN.md §5)."""
+    effective deadline; after it the answer is locked (docs/DOMAIN.md §5)."""
     now = now or timezone.now()
     opinion = _lock_for_answer(actor=actor, opinion=opinion, now=now)
     if opinion.referral.is_data_collection:

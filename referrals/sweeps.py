@@ -24,7 +24,7 @@ from referrals.rules import Silence
 from referrals.selectors import commune_recipients
 from referrals.services import close_referral, mark_changed
 
-# What a silence is deemed to be, as the verdict recorded on the line (DOMAIN.md §5).
+# What a silence is deemed to be, as the verdict recorded on the line (docs/DOMAIN.md §5).
 TACIT_VERDICTS = {
     Silence.FAVOURABLE: Opinion.Verdict.FAVOURABLE,
     Silence.NOTHING: Opinion.Verdict.NO_OPINION,
@@ -77,7 +77,7 @@ def record_tacit_opinions(*, now: datetime | None = None) -> int:
     if not changed:
         return 0
     # One audit row per line changed, written in bulk: 10,000 due answers must not mean 10,000
-    # INSERTs (benchmarks/README.md, issue 7).
+    # INSERTs (benchmarks/README.md).
     recorded = (
         Opinion.objects.filter(tacit_run=run)
         .select_related("referral", "commune")

@@ -35,6 +35,6 @@ def audit_event(
 
 def record_events(events: Iterable[AuditEvent]) -> list[AuditEvent]:
     """Many events of one run at once (audit_event for each), in a few INSERTs: the tacit
-    sweep records thousands in one go (benchmarks/README.md, issue 7). Append-only all the
+    sweep records thousands in one go (benchmarks/README.md). Append-only all the
     same: bulk_create only ever inserts."""
     return AuditEvent.objects.bulk_create(events, batch_size=1000)

@@ -13,7 +13,7 @@ from mutualisation.models import Convention, ServiceOffer
 from mutualisation.services.common import epci_ref, refuse
 from mutualisation.uploads import SIGNED_CONVENTION
 
-# The offers of the Chartres-style convention (DOMAIN.md §8), as data.
+# The offers of the Chartres-style convention (docs/DOMAIN.md §8), as data.
 STANDARD_OFFERS = (
     {
         "kind": ServiceOffer.Kind.LEGAL,

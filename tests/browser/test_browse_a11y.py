@@ -1,4 +1,4 @@
-"""Browsing pages of issue 3 pass the accessibility essentials: my sessions, the calendar
+"""The browsing pages pass the accessibility essentials: my sessions, the calendar
 (month and list), the feed settings, the mayors' requests, and the public calendar."""
 
 import datetime

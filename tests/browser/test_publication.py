@@ -1,4 +1,4 @@
-"""Issue 4 journey: a town hall (anonymous) goes from the home page to the council's public page
+"""Journey: a town hall (anonymous) goes from the home page to the council's public page
 and downloads the published minutes of the last council; the PDF is real (text checked with
 pypdf), and a screenshot of the public page (plus page 1 of the PDF when pdftoppm exists) is
 kept under test-results/ as artifacts."""

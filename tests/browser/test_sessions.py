@@ -1,4 +1,4 @@
-"""Issue 3 journey: the secretariat builds an agenda and convenes; an elected official opens
+"""Journey: the secretariat builds an agenda and convenes; an elected official opens
 the convocation, answers with a proxy, downloads a document and subscribes to the feed."""
 
 import datetime

@@ -1,6 +1,6 @@
 """factory-boy factories for the conferences app (sessions, agenda, replies, mayors' requests).
 
-Shared by the engineers of issue 3: append what you need, do not rename what exists."""
+Append what a test needs; renaming what exists breaks the other modules that share them."""
 
 import datetime
 

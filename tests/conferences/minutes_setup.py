@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from conferences.models import Reply, Session
 from conferences.services import publication
+from conferences.services.minutes import adopt_minutes, sign_minutes, start_minutes, submit_minutes
 from conferences.services.sitting import BallotInput, record_arrival, record_vote
 from tests.conferences.factories import ReplyFactory, SessionFactory
 from tests.conferences.sitting_setup import body_with_members, held
@@ -64,3 +65,17 @@ def hold(session):
     Session.objects.filter(pk=session.pk).update(status=Session.Status.HELD)
     session.refresh_from_db()
     return session
+
+
+def signed_minutes(epci, secretariat):
+    """The minutes of a recorded session, adopted at the next session and signed by both."""
+    session, items, people = recorded_session(epci, secretariat)
+    minutes = start_minutes(actor=secretariat, session=session)
+    nxt = next_session_of(session)
+    submit_minutes(actor=secretariat, minutes=minutes)
+    hold(nxt)
+    version = adopt_minutes(actor=secretariat, minutes=minutes)
+    sign_minutes(actor=secretariat, minutes=minutes, role="president")
+    sign_minutes(actor=secretariat, minutes=minutes, role="secretary", person=people[1])
+    minutes.refresh_from_db()
+    return session, people, minutes, version

@@ -12,10 +12,7 @@ from conferences.selectors_minutes import dashboard_rows
 from conferences.services.minutes import (
     AlreadyDone,
     adopt_correction,
-    adopt_minutes,
     sign_minutes,
-    start_minutes,
-    submit_minutes,
 )
 from conferences.services.publication import (
     publish_deliberations_list,
@@ -32,6 +29,7 @@ from tests.conferences.minutes_setup import (
     install_fake_pdf,
     next_session_of,
     recorded_session,
+    signed_minutes,
 )
 from tests.factories import CommuneFactory, MandateFactory, MembershipFactory, PersonFactory
 
@@ -41,19 +39,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def fake_pdf(monkeypatch):
     return install_fake_pdf(monkeypatch)
-
-
-def _signed(epci, secretariat):
-    session, items, people = recorded_session(epci, secretariat)
-    minutes = start_minutes(actor=secretariat, session=session)
-    nxt = next_session_of(session)
-    submit_minutes(actor=secretariat, minutes=minutes)
-    hold(nxt)
-    version = adopt_minutes(actor=secretariat, minutes=minutes)
-    sign_minutes(actor=secretariat, minutes=minutes, role="president")
-    sign_minutes(actor=secretariat, minutes=minutes, role="secretary", person=people[1])
-    minutes.refresh_from_db()
-    return session, people, minutes, version
 
 
 def _councillors(epci, n, *, sitting_on=None):
@@ -69,7 +54,7 @@ class TestMinutesPublication:
     def test_publication_is_stored_once_with_its_due_date(
         self, epci, secretariat, fake_pdf, django_capture_on_commit_callbacks
     ):
-        session, people, minutes, version = _signed(epci, secretariat)
+        session, people, minutes, version = signed_minutes(epci, secretariat)
         with pytest.raises(ValidationError):
             publish_minutes(
                 actor=secretariat,
@@ -94,7 +79,7 @@ class TestMinutesPublication:
         assert Publication.objects.count() == 1 and len(fake_pdf) == 1
 
     def test_signatures_come_before_publication(self, epci, secretariat, fake_pdf):
-        session, people, minutes, version = _signed(epci, secretariat)
+        session, people, minutes, version = signed_minutes(epci, secretariat)
         later = hold(next_session_of(session, days=40))
         adopt_correction(
             actor=secretariat,
@@ -109,7 +94,7 @@ class TestMinutesPublication:
     def test_correction_is_published_next_to_the_first_version(
         self, epci, secretariat, fake_pdf, django_capture_on_commit_callbacks
     ):
-        session, people, minutes, version = _signed(epci, secretariat)
+        session, people, minutes, version = signed_minutes(epci, secretariat)
         with django_capture_on_commit_callbacks(execute=True):
             publish_minutes(actor=secretariat, minutes=minutes)
         first = Publication.objects.get()
@@ -137,7 +122,7 @@ class TestMinutesPublication:
         assert "version 2, corrigée" in Publication.objects.get(version=2).title
 
     def test_a_superseded_version_is_not_published(self, epci, secretariat, fake_pdf):
-        session, people, minutes, version = _signed(epci, secretariat)
+        session, people, minutes, version = signed_minutes(epci, secretariat)
         later = hold(next_session_of(session, days=40))
         adopt_correction(
             actor=secretariat,
@@ -214,7 +199,7 @@ class TestWithTheRealPdf:
         pytest.importorskip("conferences.pdf")
         import io
 
-        session, people, minutes, version = _signed(epci, secretariat)
+        session, people, minutes, version = signed_minutes(epci, secretariat)
         with django_capture_on_commit_callbacks(execute=True):
             publish_minutes(actor=secretariat, minutes=minutes)
         content = Publication.objects.get().file.read()

@@ -191,7 +191,7 @@ def test_legal_day_of_refuses_naive_datetimes():
 @pytest.mark.parametrize(
     ("meeting_day", "notice_days", "expected"),
     [
-        # Thursday meeting, 5 jours francs: the previous Friday (DOMAIN.md §4).
+        # Thursday meeting, 5 jours francs: the previous Friday (docs/DOMAIN.md §4).
         (date(2026, 11, 26), 5, date(2026, 11, 20)),
         (date(2026, 11, 26), 3, date(2026, 11, 22)),  # a Sunday: sending is electronic
         # The weekend and 8 May (a Friday) inside the period do not extend it.

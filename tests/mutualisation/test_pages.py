@@ -191,7 +191,10 @@ class TestFilingThroughTheForm:
         )
         page = response.content.decode()
         assert response.status_code == 200
-        assert "n&#x27;est pas d&#x27;un type accepté" in page or "type accepté" in page
+        assert (
+            "« virus.pdf » n&#x27;est pas un fichier d&#x27;un type accepté "
+            "(PDF, PNG, JPEG, DOCX, XLSX, ODT ou ODS)"
+        ) in page
         assert "Stationnement gênant" in page and 'value="Arrêté de police"' in page
         assert not ServiceRequest.objects.exists()
 

@@ -1,5 +1,5 @@
 """Each commune's deadline runs from its own receipt and comes from the legal calendar: real
-cases of DOMAIN.md §5 and §7, through the service that records a receipt."""
+cases of docs/DOMAIN.md §5 and §7, through the service that records a receipt."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo

@@ -2,8 +2,6 @@
 and when, and the secretariat's page (filters, pagination, constant queries) and CSV export."""
 
 import datetime as dt
-import importlib
-import inspect
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conferences.services import convocation, replies
+from conferences.services.publication import publish_minutes
 from governance.audit import audit_event, record_event
 from governance.models import AuditEvent, Membership
 from referrals import services as referral_services
 from referrals import sweeps
 from tests.conferences.factories import AgendaItemFactory, SessionFactory
+from tests.conferences.minutes_setup import install_fake_pdf, signed_minutes
 from tests.factories import MembershipFactory, UserFactory
 from tests.referrals.factories import MINIMAL_PDF, OpinionFactory, ReferralFactory
 
@@ -134,23 +134,20 @@ class TestLegalEventsAreRecordedByTheirServices:
         assert event.object_id == str(opinion.pk)
         assert "aucune réponse dans le délai" in event.data["rule"]
 
-    @pytest.mark.parametrize(
-        ("action", "module_name"),
-        [
-            ("minutes.adopted", "conferences.services.minutes"),
-            ("minutes.published", "conferences.services.publication"),
-        ],
-    )
-    def test_minutes_adopted_and_published(self, action, module_name):
-        """The minutes services belong to issue 4 (their own tests drive the whole flow): here,
-        only that each service module records its legal event."""
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            pytest.skip(f"{module_name} absent (issue 4 en cours)")
-        assert f'"{action}"' in inspect.getsource(module), (
-            f"le service des procès-verbaux n'enregistre pas « {action} » au journal d'audit"
+    def test_minutes_adopted_and_published(self, epci, secretariat, monkeypatch):
+        install_fake_pdf(monkeypatch)
+        session, people, minutes, version = signed_minutes(epci, secretariat)
+        adopted = _event("minutes.adopted")
+        assert (adopted.actor, adopted.epci, adopted.object_id) == (
+            secretariat,
+            epci,
+            str(minutes.pk),
         )
+        assert adopted.data["version"] == 1
+        publish_minutes(actor=secretariat, minutes=minutes)
+        published = _event("minutes.published")
+        assert (published.actor, published.object_id) == (secretariat, str(minutes.pk))
+        assert published.data["version"] == version.number
 
 
 @pytest.fixture
