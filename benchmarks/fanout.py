@@ -50,9 +50,9 @@ from conferences.services.convocation import convene_session  # noqa: E402
 from conferences.services.distribution import broadcast_opinions  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
 from core.models import OutboundMessage  # noqa: E402
+from demo.scale.territory import EPCI_SIREN  # noqa: E402
 from governance.models import Body, User  # noqa: E402
 from governance.rules import BodyKind  # noqa: E402
-from governance.scale.territory import EPCI_SIREN  # noqa: E402
 
 
 class CountingSink:

@@ -36,9 +36,9 @@ from conferences.models import (  # noqa: E402
     Session,
 )
 from conferences.pdf.documents import build_document  # noqa: E402
+from demo.scale.territory import EPCI_SIREN  # noqa: E402
 from governance.models import EPCI, Mandate, User  # noqa: E402
 from governance.rules import BodyKind  # noqa: E402
-from governance.scale.territory import EPCI_SIREN  # noqa: E402
 from referrals.models import Referral  # noqa: E402
 
 DOMAIN = "bench.interco.test"

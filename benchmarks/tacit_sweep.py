@@ -24,8 +24,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from demo.scale.territory import EPCI_SIREN  # noqa: E402
 from governance.models import AuditEvent, Commune  # noqa: E402
-from governance.scale.territory import EPCI_SIREN  # noqa: E402
 from referrals.models import Opinion, Referral  # noqa: E402
 from referrals.rules import LegalBasis, Silence  # noqa: E402
 from referrals.sweeps import record_tacit_opinions  # noqa: E402

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "referrals",
     "mutualisation",
     "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [

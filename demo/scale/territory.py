@@ -1,7 +1,7 @@
 """The France-scale territory: the 92 real communes of Aix-Marseille-Provence, fictional people,
 their mandates, every kind of body and its memberships.
 
-Only the communes and their populations are real (governance/data/, Licence Ouverte 2.0). The
+Only the communes and their populations are real (demo/data/, Licence Ouverte 2.0). The
 sectors are the names of AMP's six conseils de territoire, but which commune is in which is
 ILLUSTRATIVE ONLY (see `assign_sectors`). People are invented and obviously so: hyphenated pairs
 of words such as "Fictif-Maquette", on the reserved domain amp.interco.test.
@@ -14,7 +14,7 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
-from governance.demo_plan import DATA_DIR
+from demo.plan import DATA_DIR
 from governance.models import EPCI, Body, Commune, Mandate, Membership, Person, Sector
 from governance.rules import BodyKind, defaults_for
 from governance.text import normalise, person_match_key

@@ -28,7 +28,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.models import OutboundMessage, OutboundMessageLog
-from governance.demo_plan import DEMO_EMAIL_DOMAIN, DGS_COMMUNE, ELECTED_COMMUNE
+from demo.plan import DEMO_EMAIL_DOMAIN, DGS_COMMUNE, ELECTED_COMMUNE
 from governance.models import EPCI, Body, Commune, Mandate, Person, User
 
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY = range(5)
@@ -97,7 +97,8 @@ class DemoActivity:
 def load_demo_activity(epci: EPCI, *, stdout: TextIO | None = None) -> Counter:
     """Create the demo's sessions, consultations and shared services (see the module doc).
     Runs inside load_demo's transaction. Returns what was created, by kind."""
-    from governance import demo_conferences, demo_mutualisation, demo_referrals
+    # Imported here: each of them imports this module (DemoActivity, the weekdays, the PDFs).
+    from demo import conferences, mutualisation, referrals
 
     emails = {
         name: f"{name}@{DEMO_EMAIL_DOMAIN}" for name in ("secretariat", "elu", "dgs", "agent")
@@ -116,9 +117,9 @@ def load_demo_activity(epci: EPCI, *, stdout: TextIO | None = None) -> Counter:
     )
     last_message = OutboundMessage.objects.aggregate(last=Max("pk"))["last"] or 0
     restore_logs = _quiet_after_commit()
-    demo_mutualisation.load(ctx)
-    demo_conferences.load(ctx)
-    demo_referrals.load(ctx)
+    mutualisation.load(ctx)
+    conferences.load(ctx)
+    referrals.load(ctx)
     _hold_outbox(after_pk=last_message, now=ctx.now)
     transaction.on_commit(restore_logs)
     if stdout is not None:

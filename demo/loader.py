@@ -1,8 +1,8 @@
 """Demo data for `make run`: the real m2A territory, with fictional people, bodies and accounts.
 
 The territory is real: the 39 communes of the CA Mulhouse Alsace Agglomération and their
-populations, from governance/data/ (Licence Ouverte 2.0, see its README). The people, mandates
-and memberships are invented (governance.demo_plan); the accounts are below.
+populations, from demo/data/ (Licence Ouverte 2.0, see its README). The people, mandates
+and memberships are invented (demo.plan); the accounts are below.
 
 `load_demo()` is idempotent: it creates what is missing, fills a few empty fields and never
 overwrites a value, so `make run` can call it every time. The demo passwords and TOTP secret
@@ -22,9 +22,8 @@ from allauth.mfa.utils import encrypt
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 
-from governance.audit import record_event
-from governance.demo_activity import load_demo_activity
-from governance.demo_plan import (
+from demo.activity import load_demo_activity
+from demo.plan import (
     BODIES,
     DATA_DIR,
     DEMO_EMAIL_DOMAIN,
@@ -35,6 +34,7 @@ from governance.demo_plan import (
     plan_demo,
     read_towns,
 )
+from governance.audit import record_event
 from governance.models import EPCI, Body, Commune, Mandate, Membership, Person, Sector, User
 from governance.rules import defaults_for
 from governance.text import person_match_key

@@ -1,7 +1,7 @@
 """The fictional content of the demo, computed in memory and deterministically: who holds
-which mandate in which commune and who sits on which body. `governance.demo` writes it.
+which mandate in which commune and who sits on which body. `demo.loader` writes it.
 
-Only the territory is real (governance/data/, see its README). The people are invented, and
+Only the territory is real (demo/data/, see its README). The people are invented, and
 obviously so: fixed lists of made-up names, emails on the reserved domain demo.interco.test.
 """
 

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 from django.test import override_settings
 
-from governance.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
-from governance.demo_plan import DEMO_FIRST_NAMES, DEMO_LAST_NAMES, SECTORS
+from demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
+from demo.plan import DEMO_FIRST_NAMES, DEMO_LAST_NAMES, SECTORS
 from governance.models import EPCI, Body, Commune, Mandate, Membership, Person, User
 from governance.rules import BodyKind, defaults_for
 

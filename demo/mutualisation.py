@@ -1,21 +1,22 @@
-"""Demo shared services (governance.demo_activity): the standard offers and a training offer,
+"""Demo shared services (demo.activity): the standard offers and a training offer,
 conventions signed by most communes (Illzach and Rixheim included), equipment with a road
 sweeper lent with its driver, bookings, service requests at every stage, an itinerant
 secretary's mission and a training session with seats taken.
 
-Offers, conventions, bookings, requests, missions and seats go through mutualisation.services.
-Equipment, lent staff and training sessions have no service (the secretariat sets them up in
-the Django admin): they are created directly. Requests of communes without a demo account are
-filed with no account (as if the secretariat had received them by mail).
+Everything goes through mutualisation.services: the catalogue set-up (offers, equipment, lent
+staff, training sessions) as the secretariat's screens save it, then conventions, bookings,
+requests, missions and seats. Requests of communes without a demo account are filed with no
+account (as if the secretariat had received them by mail). Only the two staff people and their
+EPCI-staff mandates are governance rows written directly (no service creates a person).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from governance.demo import DEMO_SOURCE
-from governance.demo_activity import FRIDAY, MONDAY, TUESDAY, DemoActivity, pdf_upload
-from governance.demo_plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE, plan_demo, read_towns
+from demo.activity import FRIDAY, MONDAY, TUESDAY, DemoActivity, pdf_upload
+from demo.loader import DEMO_SOURCE
+from demo.plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE, plan_demo, read_towns
 from governance.models import Mandate, Person
 from mutualisation.models import (
     Booking,
@@ -28,6 +29,7 @@ from mutualisation.models import (
     StaffMember,
     TrainingSession,
 )
+from mutualisation.services import catalogue
 from mutualisation.services import offers as offer_services
 from mutualisation.services import requests as request_services
 from mutualisation.services.scheduling import book_item, plan_mission, reserve_seat
@@ -128,10 +130,10 @@ def _lent_staff(ctx: DemoActivity) -> tuple[StaffMember, StaffMember]:
                 epci=ctx.epci,
                 source=DEMO_SOURCE,
             )
-        member, created = StaffMember.objects.get_or_create(
-            person=person, role=role, defaults={"epci": ctx.epci}
-        )
-        ctx.created["staff"] += created
+        member = StaffMember.objects.filter(person=person, role=role).first()
+        if member is None:
+            member = catalogue.save_staff_member(actor=ctx.secretariat, person=person, role=role)
+            ctx.created["staff"] += 1
         members.append(member)
     return members[0], members[1]
 
@@ -139,12 +141,12 @@ def _lent_staff(ctx: DemoActivity) -> tuple[StaffMember, StaffMember]:
 def _equipment(ctx: DemoActivity, offer: ServiceOffer) -> list[EquipmentItem]:
     items = []
     for name, kind, needs_driver in EQUIPMENT:
-        item, created = EquipmentItem.objects.get_or_create(
-            epci=ctx.epci,
-            name=name,
-            defaults={"offer": offer, "kind": kind, "needs_driver": needs_driver},
-        )
-        ctx.created["equipment"] += created
+        item = EquipmentItem.objects.filter(epci=ctx.epci, name=name).first()
+        if item is None:
+            item = catalogue.save_equipment(
+                actor=ctx.secretariat, offer=offer, name=name, kind=kind, needs_driver=needs_driver
+            )
+            ctx.created["equipment"] += 1
         items.append(item)
     return items
 
@@ -254,18 +256,16 @@ def _advance(ctx: DemoActivity, request: ServiceRequest, target: str, secretary)
 
 
 def _training(ctx: DemoActivity, offer: ServiceOffer) -> None:
-    session, created = TrainingSession.objects.get_or_create(
-        epci=ctx.epci,
-        title=TRAINING,
-        defaults={
-            "offer": offer,
-            "starts_at": ctx.at(26, 9, weekday=TUESDAY),
-            "location": "Siège de l'agglomération, salle de formation",
-            "seats": 12,
-        },
-    )
-    if not created:
+    if TrainingSession.objects.filter(epci=ctx.epci, title=TRAINING).exists():
         return
+    session = catalogue.save_training_session(
+        actor=ctx.secretariat,
+        offer=offer,
+        title=TRAINING,
+        starts_at=ctx.at(26, 9, weekday=TUESDAY),
+        location="Siège de l'agglomération, salle de formation",
+        seats=12,
+    )
     ctx.created["trainings"] += 1
     dgs_of = {
         m.commune.insee_code: m.person

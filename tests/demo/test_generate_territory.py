@@ -11,10 +11,10 @@ from django.db import transaction
 
 from conferences.models import Convocation, Session
 from core.models import OutboundMessage
+from demo.scale import generate_territory
+from demo.scale.territory import COMMUNES_CSV, EMAIL_DOMAIN, FICTIONAL_WORDS
 from governance.models import EPCI, Body, Commune, Mandate, Membership, Person
 from governance.rules import BodyKind
-from governance.scale import generate_territory
-from governance.scale.territory import COMMUNES_CSV, EMAIL_DOMAIN, FICTIONAL_WORDS
 from mutualisation.models import Booking
 from referrals.models import Opinion
 

@@ -1,4 +1,4 @@
-"""Demo consultations of the communes (governance.demo_activity): a CLECT report closed with
+"""Demo consultations of the communes (demo.activity): a CLECT report closed with
 its qualified-majority result, the open consultation on the transfer of the water competence
 (Illzach, the DGS demo account's commune, still to answer), a data collection with a small
 questionnaire, and two threads of the mayors' mailbox from the elected demo account.
@@ -17,8 +17,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db.models import Max
 
-from governance.audit import record_event
-from governance.demo_activity import (
+from demo.activity import (
     MONDAY,
     TUESDAY,
     WEDNESDAY,
@@ -26,7 +25,8 @@ from governance.demo_activity import (
     pdf_bytes,
     pdf_upload,
 )
-from governance.demo_plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE
+from demo.plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE
+from governance.audit import record_event
 from referrals import questionnaires
 from referrals.mailbox import assign_thread, post_mailbox_thread, reply_to_thread
 from referrals.models import MailboxThread, Opinion, Question, Referral, Theme

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.demo import DEMO_TOTP_SECRET, format_accounts_table, load_demo
+from demo.loader import DEMO_TOTP_SECRET, format_accounts_table, load_demo
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The demo's activity (governance.demo_activity): after load_demo, every app has data, visible
+"""The demo's activity (demo.activity): after load_demo, every app has data, visible
 to the right demo account, and loading again changes nothing."""
 
 import sys
@@ -16,16 +16,16 @@ from conferences.models import MayorsRequest, Reply, Session, Vote
 from conferences.selectors_browse import my_sessions
 from conferences.services.convocation import recipients
 from core.models import OutboundMessage
-from governance.demo import load_demo
-from governance.demo_activity import pdf_bytes
-from governance.demo_conferences import (
+from demo.activity import pdf_bytes
+from demo.conferences import (
     MAYORS_REQUEST,
     PAST_COUNCIL,
     PAST_MAYORS,
     UPCOMING_COUNCIL,
     WORKING_GROUP,
 )
-from governance.demo_referrals import CLECT_REPORT, DATA_COLLECTION, WATER
+from demo.loader import load_demo
+from demo.referrals import CLECT_REPORT, DATA_COLLECTION, WATER
 from governance.models import User
 from governance.rules import BodyKind
 from mutualisation import selectors as mutualisation_selectors

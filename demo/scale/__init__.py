@@ -22,9 +22,9 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from demo.scale import history, territory
 from governance.audit import record_event
 from governance.models import EPCI
-from governance.scale import history, territory
 
 __all__ = ["generate_territory", "TerritoryExists"]
 

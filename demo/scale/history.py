@@ -16,10 +16,7 @@ from django.utils import timezone
 
 from conferences.models import AgendaItem, Convocation, Session
 from core.models import OutboundMessage
-from governance.legal_calendar import consultation_deadline
-from governance.models import Membership
-from governance.rules import BodyKind
-from governance.scale.territory import (
+from demo.scale.territory import (
     BUREAU,
     CLECT,
     COMMISSIONS,
@@ -31,6 +28,9 @@ from governance.scale.territory import (
     Territory,
     territorial_conference,
 )
+from governance.legal_calendar import consultation_deadline
+from governance.models import Membership
+from governance.rules import BodyKind
 from mutualisation.models import (
     Booking,
     Convention,

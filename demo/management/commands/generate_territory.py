@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from governance.scale import TerritoryExists, generate_territory
+from demo.scale import TerritoryExists, generate_territory
 
 LABELS = {
     "communes": "communes",

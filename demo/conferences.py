@@ -1,4 +1,4 @@
-"""Demo sessions (governance.demo_activity): two past sessions held (the council and the
+"""Demo sessions (demo.activity): two past sessions held (the council and the
 conférence des maires, with attendance, votes and opinions), the council convened about three
 weeks ahead with replies and a proxy, a draft working-group session, and a mayors' request.
 
@@ -40,8 +40,8 @@ from conferences.services.sitting import (
     record_opinion,
     record_vote,
 )
-from governance.demo_activity import THURSDAY, TUESDAY, WEDNESDAY, DemoActivity, pdf_upload
-from governance.demo_plan import COUNCIL, MAYORS_CONFERENCE, MOBILITY_GROUP, MULHOUSE
+from demo.activity import THURSDAY, TUESDAY, WEDNESDAY, DemoActivity, pdf_upload
+from demo.plan import COUNCIL, MAYORS_CONFERENCE, MOBILITY_GROUP, MULHOUSE
 from governance.models import Body, Membership
 
 K = AgendaItem.Kind
