@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "core",
     "governance",
+    "questionnaires",
     "conferences",
     "referrals",
     "mutualisation",

@@ -3,7 +3,7 @@ conventions signed by most communes (Illzach and Rixheim included), equipment wi
 sweeper lent with its driver, bookings, service requests at every stage, an itinerant
 secretary's mission and a training session with seats taken.
 
-Everything goes through mutualisation.services: the catalogue set-up (offers, equipment, lent
+Everything goes through mutualisation's services: the catalogue set-up (offers, equipment, lent
 staff, training sessions) as the secretariat's screens save it, then conventions, bookings,
 requests, missions and seats. Requests of communes without a demo account are filed with no
 account (as if the secretariat had received them by mail). Only the two staff people and their
@@ -18,6 +18,7 @@ from demo.activity import FRIDAY, MONDAY, TUESDAY, DemoActivity, pdf_upload
 from demo.loader import DEMO_SOURCE
 from demo.plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE, plan_demo, read_towns
 from governance.models import Mandate, Person
+from mutualisation.catalogue import services as catalogue
 from mutualisation.models import (
     Booking,
     Convention,
@@ -29,10 +30,8 @@ from mutualisation.models import (
     StaffMember,
     TrainingSession,
 )
-from mutualisation.services import catalogue
-from mutualisation.services import offers as offer_services
-from mutualisation.services import requests as request_services
-from mutualisation.services.scheduling import book_item, plan_mission, reserve_seat
+from mutualisation.requests import services as request_services
+from mutualisation.scheduling.services import book_item, plan_mission, reserve_seat
 
 TRAINING_OFFER = {
     "kind": ServiceOffer.Kind.TRAINING,
@@ -65,12 +64,10 @@ def load(ctx: DemoActivity) -> None:
 
 def _offers(ctx: DemoActivity) -> list[ServiceOffer]:
     existing = ServiceOffer.objects.filter(epci=ctx.epci).count()
-    offers = offer_services.create_standard_offers(actor=ctx.secretariat, epci=ctx.epci)
+    offers = catalogue.create_standard_offers(actor=ctx.secretariat, epci=ctx.epci)
     training = ServiceOffer.objects.filter(epci=ctx.epci, name=TRAINING_OFFER["name"]).first()
     if training is None:
-        training = offer_services.create_offer(
-            actor=ctx.secretariat, epci=ctx.epci, **TRAINING_OFFER
-        )
+        training = catalogue.create_offer(actor=ctx.secretariat, epci=ctx.epci, **TRAINING_OFFER)
     ctx.created["offers"] += ServiceOffer.objects.filter(epci=ctx.epci).count() - existing
     return [*offers, training]
 
@@ -91,7 +88,7 @@ def _conventions(ctx: DemoActivity, offers: dict[str, ServiceOffer]) -> None:
                 f"Convention de services mutualisés — {commune.name}",
                 [f"Options : {', '.join(o.name for o in options)}."],
             )
-        offer_services.record_convention(
+        catalogue.record_convention(
             actor=ctx.secretariat,
             commune=commune,
             options=options,

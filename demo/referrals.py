@@ -3,7 +3,7 @@ its qualified-majority result, the open consultation on the transfer of the wate
 (Illzach, the DGS demo account's commune, still to answer), a data collection with a small
 questionnaire, and two threads of the mayors' mailbox from the elected demo account.
 
-Everything goes through referrals.services (dated with their `now` argument when in the past),
+Everything goes through referrals' services (dated with their `now` argument when in the past),
 except the answers of communes that have no demo account: the service checks that the person
 filing acts for the commune, so those opinions and their receipts' aftermath are written on the
 Opinion rows directly, as file_opinion would, pointing at one shared placeholder deliberation.
@@ -17,6 +17,9 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db.models import Max
 
+import questionnaires.forms
+import questionnaires.selectors
+import questionnaires.services
 from demo.activity import (
     MONDAY,
     TUESDAY,
@@ -27,11 +30,9 @@ from demo.activity import (
 )
 from demo.plan import DGS_COMMUNE, ELECTED_COMMUNE, MULHOUSE
 from governance.audit import record_event
-from referrals import questionnaires
-from referrals.mailbox import assign_thread, post_mailbox_thread, reply_to_thread
-from referrals.models import MailboxThread, Opinion, Question, Referral, Theme
-from referrals.rules import LegalBasis
-from referrals.services import (
+from questionnaires.models import Question
+from referrals.consultation.rules import LegalBasis
+from referrals.consultation.services import (
     acknowledge_receipt,
     add_referral_document,
     create_referral,
@@ -41,7 +42,9 @@ from referrals.services import (
     save_data_answers,
     send_referral,
 )
-from referrals.sweeps import close_due_referrals, record_tacit_opinions
+from referrals.consultation.sweeps import close_due_referrals, record_tacit_opinions
+from referrals.mailbox.services import assign_thread, post_mailbox_thread, reply_to_thread
+from referrals.models import MailboxThread, Opinion, Referral, Theme
 
 V = Opinion.Verdict
 WATER = "Transfert de la compétence eau"
@@ -81,7 +84,7 @@ def _open(ctx: DemoActivity, subject, description, basis, *, sent: datetime, doc
         content = ContentFile(pdf_bytes(title, paragraphs), name=filename)
         add_referral_document(actor=actor, referral=referral, title=title, file=content)
     for label, kind, choices in questions:
-        questionnaires.add_question(
+        questionnaires.services.add_question(
             actor=actor,
             questionnaire=referral.questionnaire,
             label=label,
@@ -258,7 +261,10 @@ def _data_collection(ctx: DemoActivity) -> None:
         ),
     )
     questionnaire = opinions[MULHOUSE].referral.questionnaire
-    names = [questionnaires.field_name(q) for q in questionnaires.questions_of(questionnaire)]
+    names = [
+        questionnaires.forms.field_name(q)
+        for q in questionnaires.selectors.questions_of(questionnaire)
+    ]
     states = ("Bon", "Moyen", "À rénover")
 
     def values(n: int) -> dict:
@@ -282,8 +288,8 @@ def _data_collection(ctx: DemoActivity) -> None:
     for n, (insee, opinion) in enumerate(opinions.items()):
         if insee in ACCOUNTS or n % 4 != 1:
             continue
-        # questionnaires.save_response has no account check: the commune's submission itself.
-        questionnaires.save_response(
+        # The engine's save_response has no account check: the commune's submission itself.
+        questionnaires.services.save_response(
             actor=None,
             questionnaire=questionnaire,
             commune=opinion.commune,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from governance import perms as gov_perms
-from governance.models import Mandate, User
+from governance.models import Commune, Mandate, User
 from mutualisation.models import (
     Booking,
     Convention,
@@ -116,3 +116,9 @@ def can_handle_request(user, request: ServiceRequest) -> bool:
 
 def is_requesting_side(user, request: ServiceRequest) -> bool:
     return request.commune_id in commune_ids_for(user)
+
+
+def acting_commune(user) -> Commune | None:
+    """The commune a DGS or a mayor acts for (the first one for a mayor of several)."""
+    ids = commune_ids_for(user)
+    return Commune.objects.filter(pk=ids[0]).first() if ids else None

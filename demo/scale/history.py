@@ -40,8 +40,8 @@ from mutualisation.models import (
     ServiceRequest,
     StaffMember,
 )
+from referrals.consultation.rules import LegalBasis, Silence, preset_for
 from referrals.models import Opinion, Referral
-from referrals.rules import LegalBasis, Silence, preset_for
 
 PARIS = ZoneInfo("Europe/Paris")
 FIRST_YEAR = 2017

@@ -28,7 +28,7 @@ from demo.loader import load_demo
 from demo.referrals import CLECT_REPORT, DATA_COLLECTION, WATER
 from governance.models import User
 from governance.rules import BodyKind
-from mutualisation import selectors as mutualisation_selectors
+from mutualisation.catalogue import selectors as catalogue_selectors
 from mutualisation.models import (
     Booking,
     Convention,
@@ -38,9 +38,10 @@ from mutualisation.models import (
     ServiceRequest,
     TrainingSession,
 )
+from mutualisation.requests import selectors as request_selectors
+from questionnaires.models import Response as QuestionnaireResponse
 from referrals import perms as referral_perms
 from referrals.models import MailboxThread, Opinion, Referral
-from referrals.models import Response as QuestionnaireResponse
 from tests.clients import PortalClient as Client
 
 ILLZACH, RIXHEIM, MULHOUSE = "68154", "68278", "68224"
@@ -206,7 +207,7 @@ def test_the_elected_account_has_mailbox_threads(demo):
 
 def test_the_catalogue_shows_offers_illzach_can_order(demo):
     dgs = account("dgs")
-    entries = mutualisation_selectors.catalogue(dgs, dgs.commune)
+    entries = catalogue_selectors.catalogue(dgs, dgs.commune)
     orderable = {e.offer.name for e in entries if e.eligibility.eligible and e.covered}
     assert {"Assistance juridique", "Prêt de matériel", "Places en formation"} <= orderable
     assert len(entries) == 5
@@ -233,7 +234,7 @@ def test_shared_services_are_in_use(demo):
     training = TrainingSession.objects.get()
     assert training.starts_at > timezone.now()
     assert SeatReservation.objects.filter(session=training).count() == 5
-    assert mutualisation_selectors.request_list(account("dgs")).count() == 1
+    assert request_selectors.request_list(account("dgs")).count() == 1
 
 
 # --- The whole ----------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from django.urls import reverse
 from conferences.models import Convocation, Session
 from core.models import OutboundMessage
 from governance.models import AuditEvent
-from referrals import services as referral_services
-from referrals import sweeps
+from referrals.consultation import services as referral_services
+from referrals.consultation import sweeps
 from referrals.models import Opinion
 from tests.clients import PortalClient as Client
 from tests.conferences.factories import AgendaItemFactory, SessionFactory

@@ -17,8 +17,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+import questionnaires.forms
+import questionnaires.selectors
+import questionnaires.services
 from core import exports
-from referrals import questionnaires
 from tests.factories import UserFactory
 from tests.mutualisation.factories import ServiceOfferFactory, ServiceRequestFactory
 from tests.security.test_permission_matrix import portal_patterns
@@ -43,19 +45,23 @@ def _fill_questionnaire(world):
     labels that look like formulas too; one number answer is negative."""
     secretariat, questionnaire = world.users["secretariat"], world.collection.questionnaire
     for index, payload in enumerate(PAYLOADS):
-        questionnaires.add_question(
+        questionnaires.services.add_question(
             actor=secretariat,
             questionnaire=questionnaire,
             label=f"{DANGEROUS[index]}Q{index}" if index else payload,
             kind="text",
         )
-    questionnaires.add_question(
+    questionnaires.services.add_question(
         actor=secretariat, questionnaire=questionnaire, label="Solde", kind="number"
     )
-    questions = [q for q in questionnaires.questions_of(questionnaire) if q != world.question]
-    values = {questionnaires.field_name(q): p for q, p in zip(questions, PAYLOADS, strict=False)}
-    values[questionnaires.field_name(questions[-1])] = Decimal("-3")
-    questionnaires.save_response(
+    questions = [
+        q for q in questionnaires.selectors.questions_of(questionnaire) if q != world.question
+    ]
+    values = {
+        questionnaires.forms.field_name(q): p for q, p in zip(questions, PAYLOADS, strict=False)
+    }
+    values[questionnaires.forms.field_name(questions[-1])] = Decimal("-3")
+    questionnaires.services.save_response(
         actor=world.users["dgs"],
         questionnaire=questionnaire,
         commune=world.commune,

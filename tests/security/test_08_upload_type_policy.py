@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from conferences.models import AgendaDocument
 from mutualisation.models import Convention, RequestAttachment
-from referrals.models import Answer, MailboxAttachment, Opinion, ReferralDocument
+from questionnaires.models import Answer
+from referrals.models import MailboxAttachment, Opinion, ReferralDocument
 from tests.referrals.factories import MINIMAL_PDF, OpinionFactory, ReferralFactory
 from tests.security.world import World, build_world
 

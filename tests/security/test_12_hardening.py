@@ -154,13 +154,13 @@ class TestPdfFetcher:
 
             html_to_pdf(html)
         elif pipeline == "referrals":
-            from referrals import synthesis
+            from referrals.consultation import synthesis
 
             monkeypatch.setattr(synthesis, "synthesis_context", lambda referral_id: {})
             monkeypatch.setattr(synthesis, "render_to_string", lambda *a, **k: html)
             synthesis.render_synthesis_pdf(referral_id=0)
         else:
-            from mutualisation import reports
+            from mutualisation.reports import indicators as reports
 
             monkeypatch.setattr(reports, "render_to_string", lambda *a, **k: html)
             reports.render_pdf(epci=epci, data={})

@@ -12,8 +12,8 @@ from conferences.services import convocation, replies
 from conferences.services.publication import publish_minutes
 from governance.audit import audit_event, record_event
 from governance.models import AuditEvent, Membership
-from referrals import services as referral_services
-from referrals import sweeps
+from referrals.consultation import services as referral_services
+from referrals.consultation import sweeps
 from tests.conferences.factories import AgendaItemFactory, SessionFactory
 from tests.conferences.minutes_setup import install_fake_pdf, signed_minutes
 from tests.factories import MembershipFactory, UserFactory

@@ -21,7 +21,8 @@ from mutualisation.models import (
     RequestAttachment,
     SeatReservation,
 )
-from referrals.models import Answer, MailboxAttachment, Question, ReferralDocument, Response
+from questionnaires.models import Answer, Question, Response
+from referrals.models import MailboxAttachment, ReferralDocument
 from tests.conferences.factories import (
     AgendaDocumentFactory,
     AgendaItemFactory,
@@ -48,12 +49,11 @@ from tests.mutualisation.factories import (
     ServiceRequestFactory,
     TrainingSessionFactory,
 )
+from tests.questionnaires.factories import QuestionFactory, QuestionnaireFactory
 from tests.referrals.factories import (
     MINIMAL_PDF,
     MailboxThreadFactory,
     OpinionFactory,
-    QuestionFactory,
-    QuestionnaireFactory,
     ReferralFactory,
 )
 
