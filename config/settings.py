@@ -256,6 +256,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.tasks.requeue_stuck_imports",
         "schedule": 5 * 60.0,
     },
+    # Putting documents online (L2121-15, L2121-25) and informing the councillors (L5211-40-2):
+    # what a broker outage or a dead worker left undone is queued again; both tasks are
+    # idempotent, so a request caught up twice is stored and sent once.
+    "conferences-catch-up-publications": {
+        "task": "conferences.publication.tasks.catch_up_publications",
+        "schedule": 15 * 60.0,
+    },
     "session-reminders": {
         "task": "conferences.tasks.send_due_reminders",
         "schedule": 15 * 60.0,

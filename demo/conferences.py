@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from conferences.convocations.services import convene_session, recipients
+from conferences.mayors.services import start_mayors_request
 from conferences.models import (
     AgendaItem,
     AttendanceEvent,
@@ -24,17 +26,15 @@ from conferences.models import (
     Session,
     Vote,
 )
-from conferences.selectors_sitting import sitting, who_sits
-from conferences.services.convocation import convene_session, recipients
-from conferences.services.mayors import start_mayors_request
-from conferences.services.replies import record_reply
-from conferences.services.scheduling import (
+from conferences.replies.services import record_reply
+from conferences.sessions.services import (
     add_agenda_item,
     attach_document,
     create_session,
     suggest_host_commune,
 )
-from conferences.services.sitting import (
+from conferences.sitting.selectors import sitting, who_sits
+from conferences.sitting.services import (
     close_session,
     mark_session_held,
     record_opinion,

@@ -14,22 +14,37 @@ from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-# (label, URL name, what marks it current: a URL name without its namespace, or "app:" + an
-# application namespace; for the secretariat only)
+# (label, URL name, what marks it current: a view name with its namespace, or "app:" + an
+# application namespace for every page of that application; for the secretariat only)
 ENTRIES = (
-    ("Tableau de bord", "portal:home", "home", False),
-    ("Communes", "governance:commune_list", "commune_list", False),
-    ("Instances", "governance:body_list", "body_list", False),
-    ("Mes séances", "my_sessions", "my_sessions", False),
-    ("Calendrier", "session_calendar", "session_calendar", False),
+    ("Tableau de bord", "portal:home", "portal:home", False),
+    ("Communes", "governance:commune_list", "governance:commune_list", False),
+    ("Instances", "governance:body_list", "governance:body_list", False),
+    ("Mes séances", "conferences:my_sessions", "conferences:my_sessions", False),
+    ("Calendrier", "conferences:session_calendar", "conferences:session_calendar", False),
     ("Saisines", "referrals:referral_list", "app:referrals", False),
     ("Services mutualisés", "mutualisation:catalogue", "app:mutualisation", False),
-    ("Demandes des maires", "mayors_request_list", "mayors_request_list", False),
-    ("Gérer les séances", "session_manage_list", "session_manage_list", True),
-    ("Publications à faire", "publication_dashboard", "publication_dashboard", True),
-    ("Inviter", "governance:invite_user", "invite_user", True),
-    ("Imports", "governance:import_list", "import_list", True),
-    ("Journal", "governance:audit_log", "audit_log", True),
+    (
+        "Demandes des maires",
+        "conferences:mayors_request_list",
+        "conferences:mayors_request_list",
+        False,
+    ),
+    (
+        "Gérer les séances",
+        "conferences:session_manage_list",
+        "conferences:session_manage_list",
+        True,
+    ),
+    (
+        "Publications à faire",
+        "conferences:publication_dashboard",
+        "conferences:publication_dashboard",
+        True,
+    ),
+    ("Inviter", "governance:invite_user", "governance:invite_user", True),
+    ("Imports", "governance:import_list", "governance:import_list", True),
+    ("Journal", "governance:audit_log", "governance:audit_log", True),
     ("Sécurité du compte", "mfa_index", None, False),
 )
 
@@ -38,7 +53,7 @@ def _current_keys(request) -> tuple[str, str]:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return "", ""
-    return match.url_name or "", f"app:{match.app_name}" if match.app_name else ""
+    return match.view_name or "", f"app:{match.app_name}" if match.app_name else ""
 
 
 @lru_cache(maxsize=256)

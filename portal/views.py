@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.views import defaults
 
-from conferences.pdf import public
+from conferences.publication import selectors as public
 from governance import perms
 from governance import selectors as governance_selectors
 from governance.models import User

@@ -157,7 +157,7 @@ def _session_times(rng: random.Random, scale: float) -> list[tuple[str, datetime
 
 
 def _recipients(t: Territory, body_name: str, starts_at) -> list[tuple[object, object, str]]:
-    """As conferences.services.convocation.recipients, from the memberships in memory."""
+    """As conferences.convocations.services.recipients, from the memberships in memory."""
     kinds = {
         Membership.Role.SUBSTITUTE: Convocation.Kind.SUBSTITUTE,
         Membership.Role.STAFF: Convocation.Kind.COPY,

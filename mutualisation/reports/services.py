@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
+from core.queue import enqueue_on_commit
 from governance.audit import record_event
 from governance.models import EPCI, User
 from mutualisation.common import epci_ref, refuse
@@ -24,7 +25,7 @@ def _regenerate_on_commit(*, epci_id: int, year: int) -> ProgressReport:
     from mutualisation.reports.tasks import generate_progress_report
 
     report, _ = ProgressReport.objects.get_or_create(epci_id=epci_id, year=year)
-    transaction.on_commit(lambda: generate_progress_report.delay(report.pk))
+    enqueue_on_commit(generate_progress_report, report.pk)
     return report
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 import questionnaires.selectors
 import questionnaires.services
+from core.queue import enqueue_on_commit
 from governance.audit import record_event
 from governance.legal_calendar import consultation_deadline, legal_day_of
 from governance.models import Commune, User
@@ -38,7 +39,7 @@ def mark_changed(*, referral_id: int) -> None:
     Referral.objects.filter(pk=referral_id).update(data_version=F("data_version") + 1)
     from referrals.consultation.tasks import build_synthesis
 
-    transaction.on_commit(lambda: build_synthesis.delay(referral_id))
+    enqueue_on_commit(build_synthesis, referral_id)
 
 
 @transaction.atomic

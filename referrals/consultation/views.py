@@ -17,6 +17,7 @@ import questionnaires.services
 import questionnaires.views
 from core import exports
 from core.forms import apply_errors
+from core.queue import enqueue
 from core.uploads import serve_upload
 from referrals import perms
 from referrals.consultation import forms, selectors, services
@@ -140,7 +141,8 @@ def synthesis_download(request, pk):
         return _serve(referral.synthesis, f"synthese-saisine-{referral.pk}.pdf")
     from referrals.consultation.tasks import build_synthesis
 
-    build_synthesis.delay(referral.pk)
+    # A broker that is down is logged, never a 500: the next download asks again.
+    enqueue(build_synthesis, referral.pk)
     messages.info(
         request,
         "La synthèse PDF est en cours de préparation : réessayez dans quelques instants.",

@@ -6,17 +6,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from core.services import Email, queue_emails
+from core.notifications import Notification
+from core.services import queue_emails
 from governance.audit import record_event
 from governance.models import User
 from referrals import perms
 from referrals.models import MailboxAttachment, MailboxMessage, MailboxThread
 
 Status = MailboxThread.Status
+
+MAILBOX_REPLY = Notification(
+    category="mailbox",
+    subject="Réponse de l'EPCI : {{ thread.subject }}",
+    text="email/referrals/mailbox_reply.txt",
+)
 
 
 def _add_message(*, thread: MailboxThread, actor: User, body: str, files) -> MailboxMessage:
@@ -82,16 +88,11 @@ def _notify_sender(*, thread: MailboxThread, message: MailboxMessage) -> None:
     link = settings.SITE_URL + reverse("referrals:thread_detail", kwargs={"pk": thread.pk})
     queue_emails(
         emails=[
-            Email(
+            MAILBOX_REPLY.email(
                 dedup_key=f"mailbox:{thread.pk}:message:{message.pk}",
-                category="mailbox",
                 to_email=thread.author.email,
                 to_name=thread.author.get_full_name(),
-                subject=f"Réponse de l'EPCI : {thread.subject}",
-                body_text=render_to_string(
-                    "email/referrals/mailbox_reply.txt",
-                    {"thread": thread, "message": message, "link": link},
-                ),
+                context={"thread": thread, "message": message, "link": link},
             )
         ]
     )

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from conferences import perms as conference_perms
+from conferences.browse.selectors import my_sessions
+from conferences.convocations.services import recipients
 from conferences.models import MayorsRequest, Reply, Session, Vote
-from conferences.selectors_browse import my_sessions
-from conferences.services.convocation import recipients
 from core.models import OutboundMessage
 from demo.activity import pdf_bytes
 from demo.conferences import (
@@ -94,7 +94,7 @@ def test_the_elected_account_has_an_upcoming_council_and_holds_a_proxy(demo):
     assert [r.answer for r in council.proxies_held] == [Reply.Answer.PROXY]
     assert {s.title for s in sessions["past"]} == {PAST_COUNCIL, PAST_MAYORS}
     assert {s.status for s in sessions["past"]} == {Session.Status.CLOSED}
-    page = client_for("elu").get(reverse("my_sessions"))
+    page = client_for("elu").get(reverse("conferences:my_sessions"))
     assert page.status_code == 200
     assert escape(UPCOMING_COUNCIL) in page.content.decode()
 

@@ -23,7 +23,7 @@ def _nav(html: str) -> list[tuple[str, str, bool]]:
 
 def test_an_elected_member_sees_the_common_entries_with_the_current_one_marked(client, elected):
     client.force_login(elected)
-    links = _nav(client.get(reverse("my_sessions")).content.decode())
+    links = _nav(client.get(reverse("conferences:my_sessions")).content.decode())
     labels = [label for _, label, _ in links]
     assert labels[:5] == ["Tableau de bord", "Communes", "Instances", "Mes séances", "Calendrier"]
     assert not set(SECRETARIAT_ONLY) & set(labels)
@@ -41,6 +41,6 @@ def test_the_secretariat_sees_its_entries_and_an_application_marks_its_entry(cli
 
 
 def test_an_anonymous_visitor_gets_the_public_navigation(client):
-    html = client.get(reverse("public_calendar")).content.decode()
+    html = client.get(reverse("conferences:public_calendar")).content.decode()
     labels = [label for _, label, _ in _nav(html)]
     assert labels == ["Séances publiques", "Se connecter"]

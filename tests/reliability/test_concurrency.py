@@ -74,7 +74,7 @@ def test_two_secretaries_convening_the_same_session_send_one_convocation_set(epc
         client = Client()
         client.force_login(UserFactory(epci=epci, secretariat=True, with_totp=True))
         clients.append(client)
-    url = reverse("session_convene", args=[session.pk])
+    url = reverse("conferences:session_convene", args=[session.pk])
 
     results = race(*(lambda c=c: c.post(url) for c in clients))
 

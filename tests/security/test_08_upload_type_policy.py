@@ -97,7 +97,8 @@ class UploadForm:
 
 def _agenda_documents(w):
     return {
-        d.file.name: reverse("document_download", args=[d.pk]) for d in AgendaDocument.objects.all()
+        d.file.name: reverse("conferences:document_download", args=[d.pk])
+        for d in AgendaDocument.objects.all()
     }
 
 
@@ -170,7 +171,7 @@ FORMS = [
     UploadForm(
         "document d'un point de l'ordre du jour",
         "secretariat",
-        lambda w: reverse("item_upload", args=[w.item.pk]),
+        lambda w: reverse("conferences:item_upload", args=[w.item.pk]),
         lambda w: "file",
         lambda w: {},
         _agenda_documents,
@@ -365,7 +366,7 @@ def _downloads(w):
         (
             "document de séance",
             "secretariat",
-            reverse("document_download", args=[w.document.pk]),
+            reverse("conferences:document_download", args=[w.document.pk]),
             w.document,
             "file",
             "name",

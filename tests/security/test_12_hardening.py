@@ -93,12 +93,12 @@ class TestCacheControl:
         from tests.conferences.factories import CalendarFeedFactory
 
         feed = CalendarFeedFactory(user=UserFactory(epci=epci))
-        response = client.get(reverse("feed_private", args=[feed.token]))
+        response = client.get(reverse("conferences:feed_private", args=[feed.token]))
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
 
     def test_public_pages_stay_cacheable(self, client, council):
-        response = client.get(reverse("public_body", args=[council.pk]))
+        response = client.get(reverse("conferences:public_body", args=[council.pk]))
         assert response.status_code == 200
         assert "no-store" not in response.get("Cache-Control", "")
 

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from conferences.services import convocation, replies
-from conferences.services.publication import publish_minutes
+from conferences.convocations import services as convocation
+from conferences.publication.services import publish_minutes
+from conferences.replies import services as replies
 from governance.audit import audit_event, record_event
 from governance.models import AuditEvent, Membership
 from referrals.consultation import services as referral_services

@@ -33,7 +33,7 @@ def _forms(world):
     return [
         (
             "document d'un point",
-            reverse("item_upload", args=[world.item.pk]),
+            reverse("conferences:item_upload", args=[world.item.pk]),
             "secretariat",
             "file",
             {},

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from conferences.models import MayorsRequest
-from conferences.models_minutes import Publication
+from conferences.models import MayorsRequest, Publication
 from governance.models import ImportRun, Membership
 from governance.rules import BodyKind
 from mutualisation.models import (
