@@ -14,6 +14,7 @@ from core.notifications import Notification
 from core.services import queue_emails
 from governance.audit import record_event
 from governance.models import EPCI, Commune, Person, User
+from governance.perms import can_invite_user, ensure
 
 
 @transaction.atomic
@@ -33,6 +34,7 @@ def invite_user(
     ``epci`` is given only by an operator installing an EPCI (a superuser, or the system:
     ``actor=None``), whose own EPCI is not the new one."""
     if epci is None:
+        ensure(can_invite_user, actor)
         epci = actor.epci
     elif actor is not None and not actor.is_superuser:
         raise PermissionDenied

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from core.forms import apply_errors
 from governance import perms, selectors, services
 from governance.forms import InviteForm
 
 
+@require_safe
 def commune_list(request):
     directory = selectors.commune_directory(request.user, request.GET)
     return render(
@@ -16,22 +18,26 @@ def commune_list(request):
     )
 
 
+@require_safe
 def commune_detail(request, insee_code):
     commune = selectors.commune_detail(request.user, insee_code)
     return render(request, "governance/commune_detail.html", {"commune": commune})
 
 
+@require_safe
 def body_list(request):
     return render(
         request, "governance/body_list.html", {"bodies": selectors.body_list(request.user)}
     )
 
 
+@require_safe
 def body_detail(request, pk):
     body = selectors.body_detail(request.user, pk)
     return render(request, "governance/body_detail.html", {"body": body})
 
 
+@require_safe
 def person_detail(request, pk):
     person = selectors.person_detail(request.user, pk)
     return render(
@@ -45,7 +51,7 @@ def person_detail(request, pk):
 
 
 def invite_user(request):
-    if not perms.can_manage(request.user):
+    if not perms.can_invite_user(request.user):
         raise PermissionDenied
     form = InviteForm(request.POST or None, epci_id=request.user.epci_id)
     if request.method == "POST" and form.is_valid():

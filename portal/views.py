@@ -4,6 +4,7 @@ visitors) and the error pages."""
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.views import defaults
+from django.views.decorators.http import require_safe
 
 from conferences.publication import selectors as public
 from governance import perms
@@ -13,6 +14,7 @@ from portal import selectors
 
 
 @login_not_required
+@require_safe
 def home(request):
     user = request.user
     if not user.is_authenticated:

@@ -17,12 +17,14 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from conferences import perms
 from conferences.models import Convocation, Reply, Session
 from core.notifications import Notification
 from core.services import queue_emails
 from governance import legal_calendar
 from governance.audit import record_event
 from governance.models import Mandate, Membership, Person, User
+from governance.perms import ensure
 from governance.rules import BodyKind
 
 # A reminder goes to members who have not answered, this long before the session (once).
@@ -144,6 +146,7 @@ def convene_session(
         .select_related("body__epci")
         .get(pk=session.pk)
     )
+    ensure(perms.can_manage_session, actor, session)
     if session.status == Session.Status.CONVENED:
         return session, False
     if session.status not in (Session.Status.DRAFT, Session.Status.POSTPONED):
@@ -221,6 +224,7 @@ def cancel_session(*, actor: User, session: Session, reason: str) -> Session:
         .select_related("body__epci")
         .get(pk=session.pk)
     )
+    ensure(perms.can_manage_session, actor, session)
     if session.status not in (
         Session.Status.DRAFT,
         Session.Status.CONVENED,
@@ -252,6 +256,7 @@ def postpone_session(*, actor: User, session: Session, reason: str) -> Session:
         .select_related("body__epci")
         .get(pk=session.pk)
     )
+    ensure(perms.can_manage_session, actor, session)
     if session.status != Session.Status.CONVENED:
         raise ValidationError("Seule une séance convoquée peut être reportée.")
     session.status = Session.Status.POSTPONED

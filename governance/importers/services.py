@@ -22,6 +22,7 @@ from governance.importers.errors import ErrorCollector, ImportRejected
 from governance.importers.readers import ProgressCallback, Source
 from governance.importers.summary import ImportSummary, ParseContext
 from governance.models import EPCI, ImportRun, User
+from governance.perms import can_manage_epci, ensure
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,7 @@ def queue_import(
     *, epci: EPCI, upload: UploadedFile, kind: str, vintage: int | None, actor: User
 ) -> ImportRun:
     """Store the uploaded file and import it in the background once the upload is committed."""
+    ensure(can_manage_epci, actor, epci.pk)
     from governance.tasks import run_import
 
     with transaction.atomic():

@@ -21,7 +21,7 @@ ALWAYS_SHOWN = ("created", "updated", "unchanged", "ignored")
 
 @require_http_methods(["GET", "POST"])
 def import_list(request):
-    if not perms.can_manage(request.user) or not request.user.epci_id:
+    if not perms.can_import(request.user):
         raise PermissionDenied
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
