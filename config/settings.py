@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "conferences",
     "referrals",
     "mutualisation",
+    "portal",
     "demo",
 ]
 
@@ -72,7 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.portal",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -108,7 +109,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "portal:home"
 
 # django-allauth: email login, no open sign-up (people are invited), TOTP for the secretariat.
 ACCOUNT_ADAPTER = "governance.adapters.InvitationOnlyAccountAdapter"

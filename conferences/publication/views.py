@@ -62,7 +62,7 @@ class PublicationsFeed(Feed):
     )
 
     def link(self):
-        return reverse("home")
+        return reverse("portal:home")
 
     def items(self):
         return selectors.latest_publications(selectors.FEED_PUBLICATIONS)

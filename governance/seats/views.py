@@ -37,7 +37,7 @@ def council_seats(request, pk):
             apply_errors(form, exc)
         else:
             messages.success(request, "Arrêté préfectoral enregistré.")
-            return redirect("council_seats", pk=body.pk)
+            return redirect("governance:council_seats", pk=body.pk)
     page = seats_page(body, selectors.communes(body), selectors.members_by_commune(body))
     return render(
         request,

@@ -17,7 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 def url(body):
-    return reverse("council_seats", kwargs={"pk": body.pk})
+    return reverse("governance:council_seats", kwargs={"pk": body.pk})
+
+
+def order_url(body, order):
+    return reverse(
+        "governance:council_order_download", kwargs={"pk": body.pk, "order_pk": order.pk}
+    )
 
 
 @pytest.fixture
@@ -151,9 +157,7 @@ def test_recording_the_prefectoral_order(client, secretariat, council, territory
     assert AuditEvent.objects.filter(action="seats.order_recorded").count() == 1
     page = client.get(url(council))
     assert "Arrêté n° 13-2025-10-30-001 du 30/10/2025" in page.content.decode()
-    download = client.get(
-        reverse("council_order_download", kwargs={"pk": council.pk, "order_pk": order.pk})
-    )
+    download = client.get(order_url(council, order))
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content) == MINIMAL_PDF
@@ -186,9 +190,7 @@ def test_an_order_of_another_epci_is_404(client, secretariat, council, other_epc
     )
     client.force_login(secretariat)
     for body in (council, other_council):
-        response = client.get(
-            reverse("council_order_download", kwargs={"pk": body.pk, "order_pk": order.pk})
-        )
+        response = client.get(order_url(body, order))
         assert response.status_code == 404
 
 

@@ -98,9 +98,9 @@ POST_EXPECT = {
     "referrals:thread_detail":             "login   200     404     404     404     403     200     200     404     404     404",
     "referrals:thread_assign":             "login   403     404     404     404     403     3xx     3xx     404     404     404",
     "referrals:thread_close":              "login   403     404     404     404     403     3xx     3xx     404     404     404",
-    "invite_user":                         "login   403     403     403     403     403     200     403     200     403     403",
-    "import_list":                         "login   403     403     403     403     403     200     403     200     403     403",
-    "council_seats":                       "login   403     403     403     403     403     200     200     404     404     404",
+    "governance:invite_user":              "login   403     403     403     403     403     200     403     200     403     403",
+    "governance:import_list":              "login   403     403     403     403     403     200     403     200     403     403",
+    "governance:council_seats":            "login   403     403     403     403     403     200     200     404     404     404",
 }
 # fmt: on
 
