@@ -45,14 +45,14 @@ from django.core.mail import EmailMultiAlternatives, get_connection  # noqa: E40
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from conferences.convocations.services import convene_session  # noqa: E402
 from conferences.models import AgendaItem, Publication, Session  # noqa: E402
-from conferences.services.convocation import convene_session  # noqa: E402
-from conferences.services.distribution import broadcast_opinions  # noqa: E402
+from conferences.publication.distribution import broadcast_opinions  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
 from core.models import OutboundMessage  # noqa: E402
+from demo.scale.territory import EPCI_SIREN  # noqa: E402
 from governance.models import Body, User  # noqa: E402
 from governance.rules import BodyKind  # noqa: E402
-from governance.scale.territory import EPCI_SIREN  # noqa: E402
 
 
 class CountingSink:

@@ -36,9 +36,9 @@ from conferences.models import (  # noqa: E402
     Session,
 )
 from conferences.pdf.documents import build_document  # noqa: E402
+from demo.scale.territory import EPCI_SIREN  # noqa: E402
 from governance.models import EPCI, Mandate, User  # noqa: E402
 from governance.rules import BodyKind  # noqa: E402
-from governance.scale.territory import EPCI_SIREN  # noqa: E402
 from referrals.models import Referral  # noqa: E402
 
 DOMAIN = "bench.interco.test"
@@ -156,9 +156,9 @@ def main() -> None:
     }
     pages = [
         ("plancher", reverse("bench_floor"), "elected"),
-        ("calendrier", reverse("session_calendar") + f"?mois={month}", "secretariat"),
-        ("seance", reverse("session_detail", args=[session.pk]), "secretariat"),
-        ("mes-seances", reverse("my_sessions"), "elected"),
+        ("calendrier", reverse("conferences:session_calendar") + f"?mois={month}", "secretariat"),
+        ("seance", reverse("conferences:session_detail", args=[session.pk]), "secretariat"),
+        ("mes-seances", reverse("conferences:my_sessions"), "elected"),
         ("saisine", reverse("referrals:referral_detail", args=[referral.pk]), "agent"),
         (
             "avis-dgs",
@@ -166,18 +166,18 @@ def main() -> None:
             "dgs",
         ),
         ("demandes", reverse("mutualisation:request_list"), "agent"),
-        ("document", reverse("document_download", args=[document.pk]), "elected"),
+        ("document", reverse("conferences:document_download", args=[document.pk]), "elected"),
         (
             "pdf-publie",
             reverse(
-                "publication_download",
+                "conferences:publication_download",
                 kwargs={"pk": publication.pk, "filename": publication.filename},
             ),
             "anonymous",
         ),
         (
             "pdf-seance",
-            reverse("session_pdf", kwargs={"pk": session.pk, "kind": "minutes"}),
+            reverse("conferences:session_pdf", kwargs={"pk": session.pk, "kind": "minutes"}),
             "secretariat",
         ),
     ]

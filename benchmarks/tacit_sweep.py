@@ -1,5 +1,5 @@
-"""The tacit-opinion sweep (referrals.sweeps.record_tacit_opinions) over 10,000 answers due, on
-the generated PostgreSQL database. Everything it creates is rolled back at the end.
+"""The tacit-opinion sweep (referrals.consultation.sweeps.record_tacit_opinions) over 10,000
+answers due, on the generated PostgreSQL database. Everything it creates is rolled back at the end.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/interco_bench \
         .venv/bin/python benchmarks/tacit_sweep.py [--answers 10000]
@@ -24,11 +24,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from demo.scale.territory import EPCI_SIREN  # noqa: E402
 from governance.models import AuditEvent, Commune  # noqa: E402
-from governance.scale.territory import EPCI_SIREN  # noqa: E402
+from referrals.consultation.rules import LegalBasis, Silence  # noqa: E402
+from referrals.consultation.sweeps import record_tacit_opinions  # noqa: E402
 from referrals.models import Opinion, Referral  # noqa: E402
-from referrals.rules import LegalBasis, Silence  # noqa: E402
-from referrals.sweeps import record_tacit_opinions  # noqa: E402
 
 
 def due_answers(count: int) -> int:

@@ -1,11 +1,18 @@
-from celery import shared_task
+"""The Celery tasks of the feature packages, imported here because Celery's autodiscovery looks
+for ``conferences.tasks``. Each keeps the name it was first queued under."""
 
-from conferences.services import convocation
-from conferences.tasks_minutes import distribute_publication, publish_document  # noqa: F401
-from conferences.tasks_pdf import render_session_document  # noqa: F401  (autodiscovery)
+from conferences.convocations.tasks import send_due_reminders
+from conferences.pdf.tasks import render_session_document
+from conferences.publication.tasks import (
+    catch_up_publications,
+    distribute_publication,
+    publish_document,
+)
 
-
-@shared_task
-def send_due_reminders() -> int:
-    """Periodic: remind members who have not answered before their session (once each)."""
-    return convocation.send_due_reminders()
+__all__ = [
+    "catch_up_publications",
+    "distribute_publication",
+    "publish_document",
+    "render_session_document",
+    "send_due_reminders",
+]

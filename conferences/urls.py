@@ -1,26 +1,20 @@
+"""The URLs of every feature of the conferences app, under "seances/", in one namespace."""
+
 from django.urls import include, path
 
-from conferences import views_sessions as views
+app_name = "conferences"
 
 urlpatterns = [
-    path("gestion/", views.session_manage_list, name="session_manage_list"),
-    path("nouvelle/", views.session_create, name="session_create"),
-    path("<int:pk>/", views.session_detail, name="session_detail"),
-    path("<int:pk>/modifier/", views.session_edit, name="session_edit"),
-    path("<int:pk>/ordre-du-jour/", views.session_agenda, name="session_agenda"),
-    path("<int:pk>/convoquer/", views.session_convene, name="session_convene"),
-    path("<int:pk>/annuler/", views.session_cancel, name="session_cancel"),
-    path("<int:pk>/reporter/", views.session_postpone, name="session_postpone"),
-    path("<int:pk>/destinataires/", views.session_recipients, name="session_recipients"),
-    path("points/<int:pk>/modifier/", views.item_edit, name="item_edit"),
-    path("points/<int:pk>/deplacer/", views.item_move, name="item_move"),
-    path("points/<int:pk>/retirer/", views.item_remove, name="item_remove"),
-    path("points/<int:pk>/document/", views.item_upload, name="item_upload"),
-    path("documents/<int:pk>/", views.document_download, name="document_download"),
-    path("convocation/<token:token>/", views.convocation_open, name="convocation_open"),
-    path("", include("conferences.urls_sitting")),
-    path("", include("conferences.urls_browse")),
-    path("", include("conferences.urls_mayors")),
-    path("", include("conferences.urls_minutes")),
-    path("", include("conferences.urls_pdf")),
+    path("", include(f"conferences.{feature}.urls"))
+    for feature in (
+        "sessions",
+        "convocations",
+        "replies",
+        "sitting",
+        "browse",
+        "mayors",
+        "minutes",
+        "publication",
+        "pdf",
+    )
 ]

@@ -1,5 +1,5 @@
 """PDF documents of a session (WeasyPrint): convocation, list of deliberations, session pack,
-minutes and opinions. Rendered by a Celery task (conferences.tasks_pdf) into stored files that
+minutes and opinions. Rendered by a Celery task (conferences.pdf.tasks) into stored files that
 requests only serve.
 
 Public API (stable):
@@ -10,14 +10,18 @@ Public API (stable):
   document is missing or stale.
 - ``document_filename(session, kind)``: "conseil-communautaire_2026-12-10_proces-verbal.pdf".
 
-Modules: sources (the data, in a fixed number of queries), fingerprint, render (HTML and
-WeasyPrint), pack (merge with pypdf), documents (storage and the task's work), access (who may
-download which document), typography (French spacing).
+Modules: models (RenderedDocument), sources (the data, in a fixed number of queries),
+fingerprint, render (HTML and WeasyPrint), pack (merge with pypdf), documents (storage and the
+task's work), tasks, access (who may download which document), views (the download),
+typography (French spacing).
 """
 
 from __future__ import annotations
 
-from conferences.models import Session
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the package is imported while conferences.models registers its models
+    from conferences.sessions.models import Session
 
 
 def render_pdf_bytes(*, session: Session, kind: str) -> tuple[bytes, int]:

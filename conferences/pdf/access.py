@@ -47,7 +47,7 @@ def links_for(user, session: Session, *, manage: bool, sits: bool) -> list[dict]
         {
             "kind": kind,
             "label": Kind(kind).label,
-            "url": reverse("session_pdf", kwargs={"pk": session.pk, "kind": kind}),
+            "url": reverse("conferences:session_pdf", kwargs={"pk": session.pk, "kind": kind}),
         }
         for kind in allowed_kinds(user, session, manage=manage, sits=sits)
     ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.safestring import mark_safe
 
+from conferences.minutes import content as minutes_content
 from conferences.models import (
     AgendaDocument,
     AgendaItem,
@@ -23,7 +24,7 @@ from conferences.models import (
     Session,
     Vote,
 )
-from conferences.selectors_sitting import PersonRow, Sitting, board_rows, sitting_rows
+from conferences.sitting.selectors import PersonRow, Sitting, board_rows, sitting_rows
 from governance.models import Person
 
 Kind = RenderedDocument.Kind
@@ -310,7 +311,7 @@ def pack(session: Session) -> dict:
 
 def attendance(session: Session, items: list[ItemRow] | None = None) -> dict:
     """Who was in office, present, represented (and by whom) or absent, and the quorum at each
-    item (the queries of selectors_sitting.sitting_rows)."""
+    item (the queries of sitting.selectors.sitting_rows)."""
     return _attendance(sitting_rows(session, items=items))
 
 
@@ -403,26 +404,20 @@ def opinions(session: Session) -> dict:
     }
 
 
-def _minutes_text(minutes: Minutes) -> str | None:
-    """The full text of the minutes written by conferences.minutes_content (the adopted version's
-    frozen text once adopted), or None while that module is not installed."""
-    try:
-        from conferences import minutes_content
-    except ModuleNotFoundError as exc:
-        if exc.name != "conferences.minutes_content":
-            raise
-        return None
+def _minutes_text(minutes: Minutes) -> str:
+    """The full text of the minutes (conferences.minutes.content): the adopted version's frozen
+    text once adopted, else the live draft."""
     # Our own template's output, whose only free text (the debates) was sanitised with nh3
     # before it was stored; a frozen version holds that same HTML. Safe to print as HTML.
     return mark_safe(minutes_content.render_minutes_html(minutes))
 
 
 def minutes(session: Session) -> dict:
-    """The minutes (L2121-15): the text from conferences.minutes_content when available, else
-    attendance, agenda with votes and debates printed from the data; plus the signatures of the
-    current adopted version and the date put online. Printed from the data: 7 queries and the
-    extras of deliberations(), +2 once a version is adopted; from the text: up to 4 queries and
-    those of the text."""
+    """The minutes (L2121-15): their text (conferences.minutes.content) once the secretariat has
+    started them, else attendance, agenda with votes and debates printed from the data; plus the
+    signatures of the current adopted version and the date put online. Printed from the data: 7
+    queries and the extras of deliberations(); from the text: up to 4 queries and those of the
+    text."""
     record = Minutes.objects.filter(session=session).order_by().first()  # one at most
     version = record.versions.order_by("-number").first() if record else None
     signatures = (

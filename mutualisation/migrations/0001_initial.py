@@ -2,7 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import mutualisation.models
+import mutualisation.catalogue.models
+import mutualisation.reports.models
+import mutualisation.requests.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -94,7 +96,7 @@ class Migration(migrations.Migration):
                 ('signed_on', models.DateField(blank=True, null=True, verbose_name='signée le')),
                 ('valid_from', models.DateField(verbose_name='en vigueur du')),
                 ('valid_until', models.DateField(blank=True, null=True, verbose_name="jusqu'au")),
-                ('signed_pdf', models.FileField(blank=True, upload_to=mutualisation.models.convention_upload_to, verbose_name='convention signée (PDF)')),
+                ('signed_pdf', models.FileField(blank=True, upload_to=mutualisation.catalogue.models.convention_upload_to, verbose_name='convention signée (PDF)')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_conventions', to='governance.commune')),
                 ('epci', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_conventions', to='governance.epci')),
@@ -170,7 +172,7 @@ class Migration(migrations.Migration):
             name='RequestAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=mutualisation.models.attachment_upload_to)),
+                ('file', models.FileField(upload_to=mutualisation.requests.models.attachment_upload_to)),
                 ('original_name', models.CharField(max_length=255, verbose_name='nom du fichier')),
                 ('size', models.PositiveIntegerField(verbose_name='taille (octets)')),
                 ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
@@ -307,7 +309,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='année')),
                 ('status', models.CharField(choices=[('pending', 'En préparation'), ('ready', 'Prêt'), ('failed', 'Échec')], default='pending', max_length=10)),
-                ('file', models.FileField(blank=True, upload_to=mutualisation.models.report_upload_to)),
+                ('file', models.FileField(blank=True, upload_to=mutualisation.reports.models.report_upload_to)),
                 ('source_hash', models.CharField(blank=True, max_length=64)),
                 ('generated_at', models.DateTimeField(blank=True, null=True)),
                 ('error', models.TextField(blank=True)),

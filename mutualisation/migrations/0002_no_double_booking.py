@@ -1,6 +1,6 @@
 """No double booking, enforced by PostgreSQL itself (exclusion constraints over time ranges).
 
-On SQLite these operations do nothing: the services lock and check (see services/scheduling.py).
+On SQLite these operations do nothing: the services lock and check (see scheduling/services.py).
 btree_gist lets a GiST index compare the integer ids with "=" next to the range overlap "&&"."""
 
 from django.contrib.postgres.operations import BtreeGistExtension

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import referrals.rules
+import referrals.consultation.rules
 from django.conf import settings
 from django.db import migrations, models
 
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
                 ('deadline_days', models.PositiveSmallIntegerField(default=0, verbose_name='délai (jours)')),
                 ('silence', models.CharField(choices=[('favourable', 'Avis réputé favorable'), ('nothing', "Pas d'avis (le silence clôt la consultation)"), ('not_approved', 'Réputé ne pas approuver')], max_length=15, verbose_name='sens du silence')),
                 ('majority', models.CharField(choices=[('none', 'Aucune majorité qualifiée'), ('clect', 'Majorité qualifiée CLECT (CGI 1609 nonies C IV)'), ('perimeter', 'Majorité qualifiée de création / périmètre (L5211-5 II)')], default='none', max_length=10, verbose_name='majorité qualifiée')),
-                ('reminder_days', models.JSONField(default=referrals.rules.default_reminder_days, verbose_name="relances (jours avant l'échéance)")),
+                ('reminder_days', models.JSONField(default=referrals.consultation.rules.default_reminder_days, verbose_name="relances (jours avant l'échéance)")),
                 ('status', models.CharField(choices=[('draft', 'En préparation'), ('open', 'En cours'), ('closed', 'Close')], default='draft', max_length=10)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='transmise le')),

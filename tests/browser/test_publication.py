@@ -30,7 +30,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 
 def _publish_minutes(session):
     """What the minutes workflow does on publication: date put online, render, store."""
-    from conferences.minutes_content import render_minutes_html
+    from conferences.minutes.content import render_minutes_html
 
     now = timezone.now()
     minutes = Minutes.objects.create(session=session)

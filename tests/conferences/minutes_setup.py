@@ -4,10 +4,10 @@ import datetime
 
 from django.utils import timezone
 
+from conferences.minutes.services import adopt_minutes, sign_minutes, start_minutes, submit_minutes
 from conferences.models import Reply, Session
-from conferences.services import publication
-from conferences.services.minutes import adopt_minutes, sign_minutes, start_minutes, submit_minutes
-from conferences.services.sitting import BallotInput, record_arrival, record_vote
+from conferences.publication import services as publication
+from conferences.sitting.services import BallotInput, record_arrival, record_vote
 from tests.conferences.factories import ReplyFactory, SessionFactory
 from tests.conferences.sitting_setup import body_with_members, held
 

@@ -6,12 +6,12 @@ import datetime
 import pytest
 from django.core import mail
 
+from conferences.minutes.services import AlreadyDone
 from conferences.models import AgendaItem, Publication, Session
-from conferences.selectors_minutes import municipal_councillors
-from conferences.services.minutes import AlreadyDone
-from conferences.services.publication import publish_opinions
-from conferences.services.sitting import record_opinion
-from conferences.tasks_minutes import distribute_publication
+from conferences.publication.selectors import municipal_councillors
+from conferences.publication.services import publish_opinions
+from conferences.publication.tasks import distribute_publication
+from conferences.sitting.services import record_opinion
 from core.models import OutboundMessage
 from core.services import deliver_message
 from governance.models import Mandate, Person

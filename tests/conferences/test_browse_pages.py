@@ -10,8 +10,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from conferences import selectors
 from conferences.models import Reply, Session
+from conferences.sessions import selectors
 from tests.conferences.factories import (
     AgendaDocumentFactory,
     AgendaItemFactory,
@@ -54,11 +54,14 @@ def sessions(council, private_body, commune):
 
 
 def _calendar(client, **params):
-    return client.get(reverse("session_calendar"), {"mois": MONTH, **params})
+    return client.get(reverse("conferences:session_calendar"), {"mois": MONTH, **params})
 
 
 class TestAnonymous:
-    @pytest.mark.parametrize("name", ["my_sessions", "session_calendar", "feed_settings"])
+    @pytest.mark.parametrize(
+        "name",
+        ["conferences:my_sessions", "conferences:session_calendar", "conferences:feed_settings"],
+    )
     def test_private_pages_send_to_login(self, client, name):
         response = client.get(reverse(name))
         assert response.status_code == 302
@@ -70,16 +73,18 @@ class TestAnonymous:
             title="Bureau lointain",
             starts_at=_in_march(5),
         )
-        response = client.get(reverse("public_calendar"), {"mois": MONTH})
+        response = client.get(reverse("conferences:public_calendar"), {"mois": MONTH})
         assert response.status_code == 200
         page = response.content.decode()
-        assert reverse("session_detail", args=[sessions["public"].pk]) in page
+        assert reverse("conferences:session_detail", args=[sessions["public"].pk]) in page
         for hidden in (sessions["private"], sessions["draft"], foreign_private):
-            assert reverse("session_detail", args=[hidden.pk]) not in page
+            assert reverse("conferences:session_detail", args=[hidden.pk]) not in page
 
     def test_public_list_view_shows_agenda(self, client, sessions):
         AgendaItemFactory(session=sessions["public"], title="Vote des taux")
-        response = client.get(reverse("public_calendar"), {"vue": "liste", "du": "2031-03-01"})
+        response = client.get(
+            reverse("conferences:public_calendar"), {"vue": "liste", "du": "2031-03-01"}
+        )
         page = response.content.decode()
         assert "Vote des taux" in page
         assert "Mobilités douces" not in page
@@ -92,19 +97,22 @@ class TestCalendarAccess:
         assert response.status_code == 200
         page = response.content.decode()
         assert "Séances de mars 2031" in page
-        assert reverse("session_detail", args=[sessions["public"].pk]) in page
-        assert reverse("session_detail", args=[sessions["private"].pk]) in page
-        assert reverse("session_detail", args=[sessions["draft"].pk]) not in page
+        assert reverse("conferences:session_detail", args=[sessions["public"].pk]) in page
+        assert reverse("conferences:session_detail", args=[sessions["private"].pk]) in page
+        assert reverse("conferences:session_detail", args=[sessions["draft"].pk]) not in page
 
     def test_wrong_persona_does_not_see_the_private_body(self, client, other_elected, sessions):
         client.force_login(other_elected)
         page = _calendar(client).content.decode()
-        assert reverse("session_detail", args=[sessions["public"].pk]) in page
-        assert reverse("session_detail", args=[sessions["private"].pk]) not in page
+        assert reverse("conferences:session_detail", args=[sessions["public"].pk]) in page
+        assert reverse("conferences:session_detail", args=[sessions["private"].pk]) not in page
         list_page = _calendar(client, vue="liste").content.decode()
         assert "Mobilités douces" not in list_page
         assert (
-            client.get(reverse("session_detail", args=[sessions["private"].pk])).status_code == 404
+            client.get(
+                reverse("conferences:session_detail", args=[sessions["private"].pk])
+            ).status_code
+            == 404
         )
         with pytest.raises(Http404):
             selectors.session_detail(other_elected, sessions["private"].pk)
@@ -115,16 +123,19 @@ class TestCalendarAccess:
         assert response.status_code == 200
         page = response.content.decode()
         for session in sessions.values():
-            assert reverse("session_detail", args=[session.pk]) not in page
+            assert reverse("conferences:session_detail", args=[session.pk]) not in page
         assert (
-            client.get(reverse("session_detail", args=[sessions["public"].pk])).status_code == 404
+            client.get(
+                reverse("conferences:session_detail", args=[sessions["public"].pk])
+            ).status_code
+            == 404
         )
 
     def test_secretariat_sees_drafts(self, client, secretariat, sessions):
         client.force_login(secretariat)
         page = _calendar(client).content.decode()
-        assert reverse("session_detail", args=[sessions["draft"].pk]) in page
-        assert reverse("session_detail", args=[sessions["private"].pk]) in page
+        assert reverse("conferences:session_detail", args=[sessions["draft"].pk]) in page
+        assert reverse("conferences:session_detail", args=[sessions["private"].pk]) in page
 
 
 class TestCalendarViews:
@@ -150,21 +161,21 @@ class TestCalendarViews:
         assert '<time datetime="2031-04-06">6 Avr</time>' in page
         assert '<span><time datetime="2031-03-12">12</time></span>' in page
         # A convened session has no badge; the others show their status.
-        public_url = reverse("session_detail", args=[sessions["public"].pk])
+        public_url = reverse("conferences:session_detail", args=[sessions["public"].pk])
         assert f'<li><a href="{public_url}">18:00 {council.name}</a></li>' in page
-        postponed_url = reverse("session_detail", args=[postponed.pk])
+        postponed_url = reverse("conferences:session_detail", args=[postponed.pk])
         assert (
             f'<li><a href="{postponed_url}">09:00 {council.name}</a> '
             '<span class="badge">Reportée</span></li>'
         ) in page
-        draft_url = reverse("session_detail", args=[sessions["draft"].pk])
+        draft_url = reverse("conferences:session_detail", args=[sessions["draft"].pk])
         assert f'{council.name}</a> <span class="badge">Brouillon</span></li>' in page
         assert page.index(postponed_url) < page.index(public_url) < page.index(draft_url)
 
     def test_list_view_rows(self, client, elected, sessions, council, commune):
         client.force_login(elected)
         page = _calendar(client, vue="liste", du="2031-03-01").content.decode()
-        url = reverse("session_detail", args=[sessions["public"].pk])
+        url = reverse("conferences:session_detail", args=[sessions["public"].pk])
         assert (
             '<td><time datetime="2031-03-12T18:00:00+01:00">mercredi 12 mars 2031 à 18:00'
             f'</time></td>\n      <td>{council.name}</td>\n      <td><a href="{url}">Budget</a>'
@@ -177,7 +188,7 @@ class TestCalendarViews:
 
     def test_bad_month_falls_back_to_the_current_one(self, client, elected):
         client.force_login(elected)
-        response = client.get(reverse("session_calendar"), {"mois": "2031-13"})
+        response = client.get(reverse("conferences:session_calendar"), {"mois": "2031-13"})
         assert response.status_code == 200
         assert f"{timezone.localdate():%Y-%m}" in response.content.decode()
 
@@ -185,7 +196,9 @@ class TestCalendarViews:
         SessionFactory(body=council, title="Séance ancienne", past=True)
         SessionFactory(body=council, title="Séance prochaine")
         client.force_login(elected)
-        page = client.get(reverse("session_calendar"), {"vue": "liste"}).content.decode()
+        page = client.get(
+            reverse("conferences:session_calendar"), {"vue": "liste"}
+        ).content.decode()
         assert "Séance prochaine" in page
         assert "Séance ancienne" not in page
 
@@ -209,7 +222,7 @@ class TestCalendarViews:
         }
         client.force_login(elected)
         response = client.get(
-            reverse("session_calendar"), {"vue": "liste", "du": "2031-03-01", **params}
+            reverse("conferences:session_calendar"), {"vue": "liste", "du": "2031-03-01", **params}
         )
         shown = {s.title for s in response.context["cal"].page}
         assert shown == expected
@@ -252,7 +265,9 @@ class TestCalendarQueryCounts:
         # count, sessions, items, bodies and communes (filter choices), bodies again (feed
         # links); no session, user nor EPCI for an anonymous visitor.
         with django_assert_num_queries(6):
-            response = client.get(reverse("public_calendar"), {"vue": "liste", "du": "2031-03-01"})
+            response = client.get(
+                reverse("conferences:public_calendar"), {"vue": "liste", "du": "2031-03-01"}
+            )
         assert len(response.context["cal"].page) == n // 2
 
 
@@ -280,13 +295,13 @@ class TestMySessions:
         SessionFactory(body=private_body, title="Brouillon", draft=True)
 
         client.force_login(elected)
-        response = client.get(reverse("my_sessions"))
+        response = client.get(reverse("conferences:my_sessions"))
 
         assert response.status_code == 200
         assert [s.title for s in response.context["upcoming"]] == ["Prochaine réunion"]
         assert [s.title for s in response.context["past"]] == ["Réunion passée"]
         page = response.content.decode()
-        assert reverse("document_download", args=[document.pk]) in page
+        assert reverse("conferences:document_download", args=[document.pk]) in page
         assert f"Absent(e), donne pouvoir à {colleague.full_name}" in page
         assert f"de {colleague.full_name}" in page  # the proxy I hold at the past session
         assert "Conseil où je ne siège pas" not in page
@@ -311,8 +326,8 @@ class TestMySessions:
             answered_at=datetime.datetime(2031, 3, 1, 9, 5, tzinfo=PARIS),
         )
         client.force_login(elected)
-        page = client.get(reverse("my_sessions")).content.decode()
-        url = reverse("session_detail", args=[session.pk])
+        page = client.get(reverse("conferences:my_sessions")).content.decode()
+        url = reverse("conferences:session_detail", args=[session.pk])
         assert (
             f'<article class="card" aria-labelledby="seance-{session.pk}">\n'
             f'  <h3 id="seance-{session.pk}"><a href="{url}">Groupe de travail Mobilités — '
@@ -329,7 +344,7 @@ class TestMySessions:
             '<span class="muted">(le 1 mars 2031 à 09:05)</span></dd>'
         ) in page
         assert "Pouvoir reçu" not in page
-        document_url = reverse("document_download", args=[document.pk])
+        document_url = reverse("conferences:document_download", args=[document.pk])
         assert (
             f'<li>2. Plan &amp; vélo : <a href="{document_url}">plan.pdf</a> '
             '<span class="muted">(2,0\xa0Kio)</span></li>'
@@ -341,7 +356,7 @@ class TestMySessions:
         SessionFactory(body=private_body)
         for user in (outsider, secretariat):
             client.force_login(user)
-            response = client.get(reverse("my_sessions"))
+            response = client.get(reverse("conferences:my_sessions"))
             assert response.status_code == 200
             assert response.context["upcoming"] == []
 
@@ -368,5 +383,5 @@ class TestMySessions:
         # session, user, EPCI (header), sessions, documents with their items, my replies and
         # the proxies held (one query).
         with django_assert_num_queries(6):
-            response = client.get(reverse("my_sessions"))
+            response = client.get(reverse("conferences:my_sessions"))
         assert len(response.context["upcoming"]) + len(response.context["past"]) == n

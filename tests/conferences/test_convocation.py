@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from conferences.convocations import services as conv
 from conferences.models import Convocation, Session
-from conferences.services import convocation as conv
-from conferences.services import scheduling
+from conferences.sessions import services as scheduling
 from core import tasks as core_tasks
 from core.models import OutboundMessage
 from governance.models import Mandate, Membership

@@ -5,7 +5,7 @@ import icalendar
 import pytest
 from django.db.models import Prefetch
 
-from conferences.ics import calendar_bytes, session_event
+from conferences.browse.ics import calendar_bytes, session_event
 from conferences.models import AgendaItem, Session
 from tests.conferences.factories import AgendaItemFactory, SessionFactory
 

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from conferences.mayors import services as mayors
 from conferences.models import MayorsRequest, Session
-from conferences.services import mayors
 from core.models import OutboundMessage
 from governance.models import AuditEvent, Mandate
 from tests.conferences.factories import (
@@ -174,7 +174,9 @@ class TestReachingTheThreshold:
             f"mayors-request:{request.pk}:reached:{u.pk}" for u in (secretariat, second_secretary)
         )
         assert {m.to_email for m in messages} == {secretariat.email, second_secretary.email}
-        assert reverse("mayors_request_detail", args=[request.pk]) in messages[0].body_text
+        assert (
+            reverse("conferences:mayors_request_detail", args=[request.pk]) in messages[0].body_text
+        )
 
         # Reached "twice": notifying again, and a fourth signature, send nothing more.
         mayors.notify_request_reached(request=request)
@@ -279,26 +281,28 @@ class TestConvened:
 
 class TestPages:
     def test_anonymous_is_sent_to_login(self, client):
-        response = client.get(reverse("mayors_request_list"))
+        response = client.get(reverse("conferences:mayors_request_list"))
         assert response.status_code == 302
 
     def test_mayor_starts_then_another_signs_through_the_pages(
         self, client, conference, seven_mayors
     ):
         client.force_login(seven_mayors[0])
-        page = client.get(reverse("mayors_request_list"))
+        page = client.get(reverse("conferences:mayors_request_list"))
         assert page.status_code == 200
         assert "<legend>Nouvelle demande</legend>" in page.content.decode()
 
         response = client.post(
-            reverse("mayors_request_list"),
+            reverse("conferences:mayors_request_list"),
             {"body": conference.pk, "subject": "Schéma des mobilités", "description": ""},
         )
         request = MayorsRequest.objects.get()
-        assert response["Location"] == reverse("mayors_request_detail", args=[request.pk])
+        assert response["Location"] == reverse(
+            "conferences:mayors_request_detail", args=[request.pk]
+        )
 
         client.force_login(seven_mayors[1])
-        detail = reverse("mayors_request_detail", args=[request.pk])
+        detail = reverse("conferences:mayors_request_detail", args=[request.pk])
         assert "Signer pour" in client.get(detail).content.decode()
         client.post(detail)
         response = client.post(detail, follow=True)  # double submit
@@ -309,7 +313,9 @@ class TestPages:
         meetings_held(conference, 4)
         client.force_login(seven_mayors[0])
         response = client.post(
-            reverse("mayors_request_list"), {"body": conference.pk, "subject": "x"}, follow=True
+            reverse("conferences:mayors_request_list"),
+            {"body": conference.pk, "subject": "x"},
+            follow=True,
         )
         assert "4 réunions à la demande des maires ont déjà eu lieu" in response.content.decode()
 
@@ -321,21 +327,24 @@ class TestPages:
             body=conference, subject="Demande B", status=MayorsRequest.Status.REACHED
         )
         client.force_login(secretariat)
-        page = client.get(reverse("mayors_request_list")).content.decode()
+        page = client.get(reverse("conferences:mayors_request_list")).content.decode()
         assert "Demande A" in page and "Demande B" in page
         assert "Seuil atteint : à convoquer" in page
         assert "Nouvelle demande" not in page
 
     def test_wrong_persona_403_and_outsider_404(self, client, conference, elected, outsider):
         request = MayorsRequestFactory(body=conference)
-        detail = reverse("mayors_request_detail", args=[request.pk])
+        detail = reverse("conferences:mayors_request_detail", args=[request.pk])
         client.force_login(elected)
-        assert client.get(reverse("mayors_request_list")).status_code == 403
+        assert client.get(reverse("conferences:mayors_request_list")).status_code == 403
         assert client.get(detail).status_code == 403
         assert client.post(detail).status_code == 403
         client.force_login(outsider)
         assert client.get(detail).status_code == 404
-        assert "Aucune demande" in client.get(reverse("mayors_request_list")).content.decode()
+        assert (
+            "Aucune demande"
+            in client.get(reverse("conferences:mayors_request_list")).content.decode()
+        )
 
     @pytest.mark.parametrize("n", [3, 30])
     def test_query_counts_are_constant(
@@ -353,9 +362,9 @@ class TestPages:
         # session, user, my mandate, requests, EPCI (header), conferences (form select, and
         # Django's check of its first option for the "required" attribute).
         with django_assert_num_queries(7):
-            response = client.get(reverse("mayors_request_list"))
+            response = client.get(reverse("conferences:mayors_request_list"))
         assert len(response.context["requests"]) == n + 1
         # session, user, my mandate, request, signatures, sessions, EPCI (header).
         with django_assert_num_queries(7):
-            response = client.get(reverse("mayors_request_detail", args=[request.pk]))
+            response = client.get(reverse("conferences:mayors_request_detail", args=[request.pk]))
         assert response.context["req"].signature_count == n

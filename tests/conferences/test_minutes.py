@@ -4,9 +4,8 @@ order, the adopted text is frozen, corrections are new versions."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from conferences.minutes_content import minutes_context, render_minutes_html, sanitize_debates
-from conferences.models import AgendaItem, Minutes, MinutesSignature, MinutesVersion, Session
-from conferences.services.minutes import (
+from conferences.minutes.content import minutes_context, render_minutes_html, sanitize_debates
+from conferences.minutes.services import (
     AlreadyDone,
     adopt_correction,
     adopt_minutes,
@@ -15,7 +14,8 @@ from conferences.services.minutes import (
     submit_minutes,
     update_debates,
 )
-from conferences.services.sitting import record_vote
+from conferences.models import AgendaItem, Minutes, MinutesSignature, MinutesVersion, Session
+from conferences.sitting.services import record_vote
 from core.models import OutboundMessage
 from governance.models import AuditEvent
 from tests.conferences.factories import ConvocationFactory, SessionFactory
@@ -123,7 +123,7 @@ class TestPrefilledContent:
         assert "Contre : " + f"{people[1].last_name} {people[1].first_name}" in html
 
     def test_partial_presence_and_opinions(self, epci, secretariat):
-        from conferences.services.sitting import record_arrival, record_departure, record_opinion
+        from conferences.sitting.services import record_arrival, record_departure, record_opinion
         from tests.conferences.factories import MayorsConferenceFactory
         from tests.factories import MembershipFactory
 
@@ -221,7 +221,7 @@ class TestWorkflow:
         nxt = next_session_of(session)
         minutes = submit_minutes(actor=secretariat, minutes=minutes)
         hold(nxt)
-        from conferences.services.sitting import record_arrival
+        from conferences.sitting.services import record_arrival
 
         for person in people[:3]:
             record_arrival(

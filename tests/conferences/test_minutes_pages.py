@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conferences.minutes.services import adopt_minutes, start_minutes, submit_minutes
 from conferences.models import Minutes, Session
-from conferences.services.minutes import adopt_minutes, start_minutes, submit_minutes
 from tests.conferences.minutes_setup import (
     hold,
     install_fake_pdf,
@@ -30,13 +30,19 @@ def _url(name, pk=None):
 
 class TestPersonas:
     @pytest.mark.parametrize(
-        "name", ["minutes_edit", "minutes_versions", "minutes_correction", "minutes_action"]
+        "name",
+        [
+            "conferences:minutes_edit",
+            "conferences:minutes_versions",
+            "conferences:minutes_correction",
+            "conferences:minutes_action",
+        ],
     )
     def test_session_pages(self, client, epci, secretariat, elected, outsider, name):
         session, _, _ = recorded_session(epci, secretariat)
         start_minutes(actor=secretariat, session=session)
         url = _url(name, session.pk)
-        method = client.post if name == "minutes_action" else client.get
+        method = client.post if name == "conferences:minutes_action" else client.get
         client.force_login(elected)  # the council is public: sees the session, may not manage it
         assert method(url).status_code == 403
         client.force_login(outsider)
@@ -46,9 +52,9 @@ class TestPersonas:
 
     def test_dashboard(self, client, secretariat, elected):
         client.force_login(elected)
-        assert client.get(_url("publication_dashboard")).status_code == 403
+        assert client.get(_url("conferences:publication_dashboard")).status_code == 403
         client.force_login(secretariat)
-        assert client.get(_url("publication_dashboard")).status_code == 200
+        assert client.get(_url("conferences:publication_dashboard")).status_code == 200
 
 
 class TestWorkflowPages:
@@ -57,7 +63,10 @@ class TestWorkflowPages:
     ):
         session, _, people = recorded_session(epci, secretariat)
         client.force_login(secretariat)
-        edit, action = _url("minutes_edit", session.pk), _url("minutes_action", session.pk)
+        edit, action = (
+            _url("conferences:minutes_edit", session.pk),
+            _url("conferences:minutes_action", session.pk),
+        )
         assert "Commencer le procès-verbal" in client.get(edit).content.decode()
         client.post(action, {"step": "start"})
         response = client.post(action, {"step": "start"}, follow=True)
@@ -88,7 +97,7 @@ class TestWorkflowPages:
         minutes = Minutes.objects.get(session=session)
         assert minutes.status == Minutes.Status.PUBLISHED
         assert minutes.session.publications.get().version == 1
-        page = client.get(_url("minutes_versions", session.pk)).content.decode()
+        page = client.get(_url("conferences:minutes_versions", session.pk)).content.decode()
         assert "Version 1 (en vigueur)" in page and "Le <strong>débat</strong>" in page
 
     def test_correction_page(self, client, epci, secretariat):
@@ -99,7 +108,7 @@ class TestWorkflowPages:
         hold(hold_next)
         adopt_minutes(actor=secretariat, minutes=minutes)
         client.force_login(secretariat)
-        url = _url("minutes_correction", session.pk)
+        url = _url("conferences:minutes_correction", session.pk)
         response = client.post(
             url,
             {
@@ -110,7 +119,7 @@ class TestWorkflowPages:
         )
         assert response.status_code == 302
         assert minutes.versions.count() == 2
-        page = client.get(_url("minutes_versions", session.pk)).content.decode()
+        page = client.get(_url("conferences:minutes_versions", session.pk)).content.decode()
         assert "Version 2 (en vigueur)" in page and "Nom mal orthographié." in page
         assert "Version 1" in page
 
@@ -122,7 +131,7 @@ class TestQueryCounts:
         start_minutes(actor=secretariat, session=session)
         client.force_login(secretariat)
         with django_assert_num_queries(18):
-            assert client.get(_url("minutes_edit", session.pk)).status_code == 200
+            assert client.get(_url("conferences:minutes_edit", session.pk)).status_code == 200
 
     @pytest.mark.parametrize("sessions", [2, 8])
     def test_dashboard(self, client, epci, secretariat, sessions, django_assert_num_queries):
@@ -135,7 +144,7 @@ class TestQueryCounts:
                 start_minutes(actor=secretariat, session=session)
         client.force_login(secretariat)
         with django_assert_num_queries(7):
-            page = client.get(_url("publication_dashboard"))
+            page = client.get(_url("conferences:publication_dashboard"))
         content = page.content.decode()
         assert content.count("<tr>") == sessions + 1
         assert "En retard : dû le" in content

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from conferences.models import AgendaItem, Minutes, MinutesSignature, MinutesVersion, Reply
 from conferences.pdf import document_filename, render_pdf_bytes
 from conferences.pdf.typography import NBSP, NNBSP, french_spacing
-from conferences.services.sitting import BallotInput, record_arrival, record_vote
+from conferences.sitting.services import BallotInput, record_arrival, record_vote
 from tests.conferences.factories import AgendaDocumentFactory, AgendaItemFactory, ReplyFactory
 from tests.conferences.sitting_setup import held
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory
@@ -123,12 +123,9 @@ class TestDocuments:
         assert_numbered(texts)
         assert pages == len(texts)
 
-    def test_minutes_without_the_text_module_print_tables_and_signatures(
-        self, epci, secretariat, monkeypatch
-    ):
-        from conferences.pdf import sources
+    def test_adopted_minutes_print_their_frozen_text_and_signatures(self, epci, secretariat):
+        from conferences.minutes.content import render_live_html
 
-        monkeypatch.setattr(sources, "_minutes_text", lambda minutes: None)
         session, agenda, people = sat_session(epci, secretariat, items=40)
         minutes = Minutes.objects.create(
             session=session, status=Minutes.Status.PUBLISHED, debates_html="<p>Débat : oui</p>"
@@ -136,7 +133,7 @@ class TestDocuments:
         version = MinutesVersion.objects.create(
             minutes=minutes,
             number=1,
-            content_html="<p>texte</p>",
+            content_html=render_live_html(minutes),  # the text adoption freezes
             adopted_at=session.starts_at,
             adopting_session=session,
         )

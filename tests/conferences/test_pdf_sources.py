@@ -1,6 +1,6 @@
 """The source data of the PDF documents, read on every download to check that the stored file is
-still current: read as rows (selectors_sitting.sitting_rows), they are the same as the model
-reading of the sitting pages (selectors_sitting.sitting), and the fingerprint changes with
+still current: read as rows (sitting.selectors.sitting_rows), they are the same as the model
+reading of the sitting pages (sitting.selectors.sitting), and the fingerprint changes with
 anything printed, whatever way the data were changed (queryset updates included)."""
 
 import datetime
@@ -21,8 +21,8 @@ from conferences.models import (
 )
 from conferences.pdf import sources
 from conferences.pdf.fingerprint import fingerprint
-from conferences.selectors_sitting import board_rows, sitting, sitting_rows
-from conferences.services.sitting import (
+from conferences.sitting.selectors import board_rows, sitting, sitting_rows
+from conferences.sitting.services import (
     BallotInput,
     record_arrival,
     record_departure,

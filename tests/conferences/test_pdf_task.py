@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 
 from conferences.models import RenderedDocument
 from conferences.pdf import documents, ensure_rendered
-from conferences.tasks_pdf import render_session_document
+from conferences.pdf.tasks import render_session_document
 from tests.conferences.test_pdf_render import pdf_text, sat_session
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from conferences.models import RenderedDocument
 from conferences.pdf import documents, render
-from conferences.tasks_pdf import render_session_document
+from conferences.pdf.tasks import render_session_document
 from tests.conferences.sitting_setup import account
 from tests.conferences.test_pdf_render import sat_session
 from tests.factories import BodyFactory, MembershipFactory, UserFactory
@@ -34,7 +34,7 @@ def no_rendering(monkeypatch):
 
 
 def _url(session, kind):
-    return reverse("session_pdf", kwargs={"pk": session.pk, "kind": kind})
+    return reverse("conferences:session_pdf", kwargs={"pk": session.pk, "kind": kind})
 
 
 class TestDownload:
@@ -145,10 +145,10 @@ class TestAccess:
 
     def test_session_page_lists_the_documents(self, client, epci, secretariat):
         council, _, people = sat_session(epci, secretariat)
-        response = client.get(reverse("session_detail", args=[council.pk]))
+        response = client.get(reverse("conferences:session_detail", args=[council.pk]))
         page = response.content.decode()
         assert "Documents PDF" in page
         assert _url(council, "convocation") in page and _url(council, "minutes") not in page
         client.force_login(account(people[0]))
-        page = client.get(reverse("session_detail", args=[council.pk])).content.decode()
+        page = client.get(reverse("conferences:session_detail", args=[council.pk])).content.decode()
         assert _url(council, "minutes") in page and _url(council, "pack") in page

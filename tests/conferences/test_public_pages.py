@@ -50,18 +50,21 @@ class TestPublicBodyPage:
     def test_lists_publications_newest_first_with_date_and_download(self, client, public_council):
         old = publish(public_council, kind="deliberations", days_ago=40, title="Liste ancienne")
         new = publish(public_council, kind="minutes", days_ago=2, title="PV récent")
-        response = client.get(reverse("public_body", args=[public_council.pk]))
+        response = client.get(reverse("conferences:public_body", args=[public_council.pk]))
         assert response.status_code == 200
         page = response.content.decode()
         assert page.index("PV récent") < page.index("Liste ancienne")
         for publication in (old, new):
             assert (
-                reverse("publication_download", args=[publication.pk, publication.filename]) in page
+                reverse(
+                    "conferences:publication_download", args=[publication.pk, publication.filename]
+                )
+                in page
             )
             assert timezone.localtime(publication.published_at).strftime("%Y-%m-%d") in page
 
     def test_private_body_has_no_public_page(self, client, private):
-        assert client.get(reverse("public_body", args=[private.pk])).status_code == 404
+        assert client.get(reverse("conferences:public_body", args=[private.pk])).status_code == 404
 
     @pytest.mark.parametrize("count", [2, 15])
     def test_query_count_is_constant(
@@ -71,14 +74,17 @@ class TestPublicBodyPage:
             publish(public_council, days_ago=n + 1, kind="minutes")
         # body, publications (with their sessions)
         with django_assert_num_queries(2):
-            assert client.get(reverse("public_body", args=[public_council.pk])).status_code == 200
+            assert (
+                client.get(reverse("conferences:public_body", args=[public_council.pk])).status_code
+                == 200
+            )
 
 
 class TestDownload:
     def test_anonymous_download(self, client, public_council):
         publication = publish(public_council)
         response = client.get(
-            reverse("publication_download", args=[publication.pk, publication.filename])
+            reverse("conferences:publication_download", args=[publication.pk, publication.filename])
         )
         assert response.status_code == 200
         assert f'filename="{publication.filename}"' in response["Content-Disposition"]
@@ -86,13 +92,17 @@ class TestDownload:
 
     def test_wrong_name_redirects_to_the_right_one(self, client, public_council):
         publication = publish(public_council)
-        response = client.get(reverse("publication_download", args=[publication.pk, "x.pdf"]))
+        response = client.get(
+            reverse("conferences:publication_download", args=[publication.pk, "x.pdf"])
+        )
         assert response.status_code == 302
         assert response["Location"].endswith(publication.filename)
 
     def test_private_body_publication_is_not_public(self, client, private, secretariat):
         publication = publish(private)
-        url = reverse("publication_download", args=[publication.pk, publication.filename])
+        url = reverse(
+            "conferences:publication_download", args=[publication.pk, publication.filename]
+        )
         assert client.get(url).status_code == 404
         client.force_login(secretariat)
         assert client.get(url).status_code == 404
@@ -105,7 +115,7 @@ class TestFeeds:
         first = publish(public_council, kind="deliberations", days_ago=3)
         second = publish(public_council, kind="minutes", days_ago=1)
         publish(private)
-        response = client.get(reverse("publications_feed"))
+        response = client.get(reverse("conferences:publications_feed"))
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/atom+xml")
         root = ET.fromstring(response.content)
@@ -124,7 +134,7 @@ class TestFeeds:
 
     def test_rss_variant(self, client, public_council):
         publish(public_council)
-        response = client.get(reverse("publications_rss"))
+        response = client.get(reverse("conferences:publications_rss"))
         root = ET.fromstring(response.content)
         assert root.tag == "rss" and len(root.findall("channel/item")) == 1
 
@@ -137,10 +147,12 @@ class TestPublicHome:
         home = client.get("/")
         assert home.status_code == 200
         page = home.content.decode()
-        body_url = reverse("public_body", args=[public_council.pk])
+        body_url = reverse("conferences:public_body", args=[public_council.pk])
         assert body_url in page  # click 1
-        assert reverse("public_body", args=[private.pk]) not in page
-        download = reverse("publication_download", args=[publication.pk, publication.filename])
+        assert reverse("conferences:public_body", args=[private.pk]) not in page
+        download = reverse(
+            "conferences:publication_download", args=[publication.pk, publication.filename]
+        )
         assert download in client.get(body_url).content.decode()  # click 2
         assert client.get(download).status_code == 200
 

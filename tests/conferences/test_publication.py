@@ -7,20 +7,20 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conferences.models import Minutes, Publication, Session
-from conferences.selectors_minutes import dashboard_rows
-from conferences.services.minutes import (
+from conferences.minutes.services import (
     AlreadyDone,
     adopt_correction,
     sign_minutes,
 )
-from conferences.services.publication import (
+from conferences.models import Minutes, Publication, Session
+from conferences.publication.selectors import dashboard_rows
+from conferences.publication.services import (
     publish_deliberations_list,
     publish_minutes,
     publish_opinions,
     store_publication,
 )
-from conferences.tasks_minutes import distribute_publication, publish_document
+from conferences.publication.tasks import distribute_publication, publish_document
 from core.models import OutboundMessage
 from governance import legal_calendar
 from tests.conferences.minutes_setup import (

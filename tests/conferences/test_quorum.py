@@ -2,7 +2,7 @@
 
 import pytest
 
-from conferences.quorum import (
+from conferences.sitting.quorum import (
     ARRIVAL,
     DEPARTURE,
     Movement,

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, close_old_connections, connection, transaction
 
 from conferences.models import Proxy, Reply, Session
-from conferences.selectors_sitting import proxies_in_force, who_sits
-from conferences.services import replies
-from conferences.services.replies import record_reply, reply_to_convocation
+from conferences.replies import services as replies
+from conferences.replies.services import record_reply, reply_to_convocation
+from conferences.sitting.selectors import proxies_in_force, who_sits
 from governance.models import AuditEvent, Membership
 from tests.conferences.factories import ReplyFactory
 from tests.conferences.sitting_setup import account, body_with_members, convened, substitute_for

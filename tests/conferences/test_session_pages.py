@@ -30,7 +30,7 @@ class TestSessionDetail:
     def test_member_sees_private_session_others_404(self, client, epci, elected, outsider):
         session = _session_with(epci, items=1, members=1)
         MembershipFactory(body=session.body, person=elected.person)
-        url = reverse("session_detail", args=[session.pk])
+        url = reverse("conferences:session_detail", args=[session.pk])
         client.force_login(elected)
         response = client.get(url)
         assert response.status_code == 200
@@ -43,14 +43,16 @@ class TestSessionDetail:
 
     def test_public_council_session_visible_without_login_draft_hidden(self, client, epci):
         session = _session_with(epci, items=1, members=1, kind=BodyKind.COUNCIL)
-        assert client.get(reverse("session_detail", args=[session.pk])).status_code == 200
+        assert (
+            client.get(reverse("conferences:session_detail", args=[session.pk])).status_code == 200
+        )
         draft = _session_with(epci, items=1, members=1, kind=BodyKind.COUNCIL, draft=True)
-        response = client.get(reverse("session_detail", args=[draft.pk]))
+        response = client.get(reverse("conferences:session_detail", args=[draft.pk]))
         assert response.status_code == 302 and "/comptes/login/" in response["Location"]
 
     def test_private_session_sends_anonymous_to_login(self, client, epci):
         session = _session_with(epci, items=1, members=1)
-        response = client.get(reverse("session_detail", args=[session.pk]))
+        response = client.get(reverse("conferences:session_detail", args=[session.pk]))
         assert response.status_code == 302
 
     def test_secretariat_sees_last_legal_sending_day(self, client, epci, secretariat):
@@ -63,7 +65,7 @@ class TestSessionDetail:
             starts_at=timezone.now() + datetime.timedelta(days=30),
         )
         client.force_login(secretariat)
-        page = client.get(reverse("session_detail", args=[session.pk])).content.decode()
+        page = client.get(reverse("conferences:session_detail", args=[session.pk])).content.decode()
         assert "Dernier jour d'envoi légal" in page
         assert "Envoyer la convocation" in page
 
@@ -77,7 +79,7 @@ class TestSessionDetail:
         # session, user, session+body+place, items with their documents, sits_on, my reply,
         # epci (header)
         with django_assert_num_queries(7):
-            response = client.get(reverse("session_detail", args=[session.pk]))
+            response = client.get(reverse("conferences:session_detail", args=[session.pk]))
         assert len(response.context["items"]) == items
 
     def test_no_reply_query_once_replies_are_closed(
@@ -88,7 +90,7 @@ class TestSessionDetail:
         client.force_login(elected)
         # session, user, session+body+place, items with their documents, sits_on, epci (header)
         with django_assert_num_queries(6):
-            response = client.get(reverse("session_detail", args=[session.pk]))
+            response = client.get(reverse("conferences:session_detail", args=[session.pk]))
         assert response.context["sits"] is True and response.context["reply"] is None
         assert "Ma réponse" not in response.content.decode()
 
@@ -102,7 +104,7 @@ class TestSessionDetail:
         # convocation summary, epci (header): whether the secretariat sits on the body is not
         # asked, replies being closed
         with django_assert_num_queries(7):
-            response = client.get(reverse("session_detail", args=[session.pk]))
+            response = client.get(reverse("conferences:session_detail", args=[session.pk]))
         page = response.content.decode()
         assert "Procès-verbal et publications" in page
         assert "Ma réponse" not in page and response.context["sits"] is False
@@ -125,7 +127,7 @@ class TestSessionDetail:
         later = AgendaDocumentFactory(item=first, name="b-annexe.pdf", size=2048)
         earlier = AgendaDocumentFactory(item=first, name="a-rapport.pdf", size=1_500_000)
         client.force_login(elected)
-        response = client.get(reverse("session_detail", args=[session.pk]))
+        response = client.get(reverse("conferences:session_detail", args=[session.pk]))
         page = response.content.decode()
         assert [row.title for row in response.context["items"]] == [
             "Budget <primitif> & annexes",
@@ -139,8 +141,8 @@ class TestSessionDetail:
         )
         assert page.count("Note explicative de synthèse") == 1  # not for the item without one
         assert "<strong>Avis rendu :</strong> Favorable &amp; &lt;unanime&gt;" in page
-        earlier_url = reverse("document_download", args=[earlier.pk])
-        later_url = reverse("document_download", args=[later.pk])
+        earlier_url = reverse("conferences:document_download", args=[earlier.pk])
+        later_url = reverse("conferences:document_download", args=[later.pk])
         assert f'<li><a href="{earlier_url}">a-rapport.pdf</a> (PDF, 1,4\xa0Mio)</li>' in page
         assert page.index(earlier_url) < page.index(later_url)  # by name
 
@@ -148,15 +150,23 @@ class TestSessionDetail:
 class TestSecretariatPages:
     def test_elected_gets_403_outsider_404(self, client, epci, elected, outsider):
         session = _session_with(epci, items=1, members=1, kind=BodyKind.COUNCIL)
-        for name in ("session_agenda", "session_edit", "session_recipients", "session_cancel"):
+        for name in (
+            "conferences:session_agenda",
+            "conferences:session_edit",
+            "conferences:session_recipients",
+            "conferences:session_cancel",
+        ):
             url = reverse(name, args=[session.pk])
             client.force_login(elected)
             assert client.get(url).status_code == 403, name
             client.force_login(outsider)
             assert client.get(url).status_code == 404, name
         client.force_login(elected)
-        assert client.get(reverse("session_create")).status_code == 403
-        assert client.post(reverse("session_convene", args=[session.pk])).status_code == 403
+        assert client.get(reverse("conferences:session_create")).status_code == 403
+        assert (
+            client.post(reverse("conferences:session_convene", args=[session.pk])).status_code
+            == 403
+        )
 
     def test_create_build_agenda_reorder_and_convene(self, client, epci, secretariat):
         council = BodyFactory(epci=epci, kind=BodyKind.COUNCIL)
@@ -164,7 +174,7 @@ class TestSecretariatPages:
         client.force_login(secretariat)
         starts = (timezone.localtime() + datetime.timedelta(days=20)).strftime("%Y-%m-%dT18:00")
         response = client.post(
-            reverse("session_create"),
+            reverse("conferences:session_create"),
             {
                 "body": council.pk,
                 "starts_at": starts,
@@ -173,21 +183,25 @@ class TestSecretariatPages:
             },
         )
         session = Session.objects.get()
-        assert response["Location"] == reverse("session_agenda", args=[session.pk])
+        assert response["Location"] == reverse("conferences:session_agenda", args=[session.pk])
         for title in ("Premier", "Second"):
             client.post(
-                reverse("session_agenda", args=[session.pk]),
+                reverse("conferences:session_agenda", args=[session.pk]),
                 {"item-title": title, "item-kind": "deliberation"},
             )
         second = AgendaItem.objects.get(title="Second")
-        client.post(reverse("item_move", args=[second.pk]), {"direction": "up"})
+        client.post(reverse("conferences:item_move", args=[second.pk]), {"direction": "up"})
         assert list(session.items.order_by("position").values_list("title", flat=True)) == [
             "Second",
             "Premier",
         ]
-        response = client.post(reverse("session_convene", args=[session.pk]), {}, follow=True)
+        response = client.post(
+            reverse("conferences:session_convene", args=[session.pk]), {}, follow=True
+        )
         assert "Convocation envoyée" in response.content.decode()
-        response = client.post(reverse("session_convene", args=[session.pk]), {}, follow=True)
+        response = client.post(
+            reverse("conferences:session_convene", args=[session.pk]), {}, follow=True
+        )
         assert "Action déjà effectuée" in response.content.decode()
         assert Convocation.objects.count() == 1
 
@@ -195,7 +209,7 @@ class TestSecretariatPages:
         council = BodyFactory(epci=epci, kind=BodyKind.COUNCIL)
         client.force_login(secretariat)
         response = client.post(
-            reverse("session_create"),
+            reverse("conferences:session_create"),
             {
                 "body": council.pk,
                 "starts_at": "2020-01-01T18:00",
@@ -218,7 +232,9 @@ class TestSecretariatPages:
             starts_at=timezone.now() + datetime.timedelta(days=2),
         )
         client.force_login(secretariat)
-        response = client.post(reverse("session_convene", args=[session.pk]), follow=True)
+        response = client.post(
+            reverse("conferences:session_convene", args=[session.pk]), follow=True
+        )
         assert "5 jours francs est dépassé" in response.content.decode()
         assert Session.objects.get(pk=session.pk).status == Session.Status.DRAFT
 
@@ -236,7 +252,7 @@ class TestSecretariatPages:
         item = session.items.get()
         before = AgendaDocument.objects.count()
         client.force_login(secretariat)
-        response = client.post(reverse("item_upload", args=[item.pk]), {"file": upload})
+        response = client.post(reverse("conferences:item_upload", args=[item.pk]), {"file": upload})
         assert response.status_code == 400
         assert message in response.content.decode()
         assert AgendaDocument.objects.count() == before
@@ -248,7 +264,7 @@ class TestSecretariatPages:
         item = session.items.get()
         client.force_login(secretariat)
         response = client.post(
-            reverse("item_upload", args=[item.pk]),
+            reverse("conferences:item_upload", args=[item.pk]),
             {"file": SimpleUploadedFile("gros.pdf", b"%PDF-1.4" + b"x" * 50)},
         )
         assert "la limite est de 10" in response.content.decode()
@@ -258,7 +274,7 @@ class TestSecretariatPages:
         item = session.items.get()
         client.force_login(secretariat)
         client.post(
-            reverse("item_upload", args=[item.pk]),
+            reverse("conferences:item_upload", args=[item.pk]),
             {"file": SimpleUploadedFile("../../etc/note de synthèse.pdf", b"%PDF-1.4\n%%EOF")},
         )
         document = item.documents.order_by("-pk").first()
@@ -270,25 +286,28 @@ class TestSecretariatPages:
         document = session.items.get().documents.get()
         MembershipFactory(body=session.body, person=elected.person)
         client.force_login(elected)
-        response = client.get(reverse("document_download", args=[document.pk]))
+        response = client.get(reverse("conferences:document_download", args=[document.pk]))
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF")
         colleague = UserFactory(epci=epci, person=PersonFactory(epci=epci))
         client.force_login(colleague)
-        assert client.get(reverse("document_download", args=[document.pk])).status_code == 404
+        assert (
+            client.get(reverse("conferences:document_download", args=[document.pk])).status_code
+            == 404
+        )
 
     @pytest.mark.parametrize("members", [3, 30])
     def test_recipients_query_count(
         self, client, epci, secretariat, members, django_assert_num_queries
     ):
-        from conferences.services.convocation import convene_session
+        from conferences.convocations.services import convene_session
 
         session = _session_with(epci, items=1, members=members, kind=BodyKind.COUNCIL, draft=True)
         convene_session(actor=secretariat, session=session)
         client.force_login(secretariat)
         # session, user, totp, session, convocations, replies, outbox rows, epci (header)
         with django_assert_num_queries(8):
-            response = client.get(reverse("session_recipients", args=[session.pk]))
+            response = client.get(reverse("conferences:session_recipients", args=[session.pk]))
         assert len(response.context["convocations"]) == members
         assert all(c.message is not None for c in response.context["convocations"])
 
@@ -300,7 +319,7 @@ def test_session_created_from_a_reached_mayors_request_is_linked(client, epci, s
     conference = BodyFactory(epci=epci, kind=BodyKind.MAYORS_CONFERENCE)
     request = MayorsRequestFactory(body=conference, status=MayorsRequest.Status.REACHED)
     client.force_login(secretariat)
-    url = reverse("session_create") + f"?demande={request.pk}"
+    url = reverse("conferences:session_create") + f"?demande={request.pk}"
     assert client.get(url).status_code == 200
     starts = (timezone.localtime() + datetime.timedelta(days=20)).strftime("%Y-%m-%dT18:00")
     client.post(url, {"body": conference.pk, "starts_at": starts, "mode": "video"})
@@ -310,4 +329,9 @@ def test_session_created_from_a_reached_mayors_request_is_linked(client, epci, s
     assert session.mayors_request_id == request.pk
     assert session.origin == Session.Origin.MAYORS_REQUEST
     open_request = MayorsRequestFactory(body=conference)
-    assert client.get(reverse("session_create") + f"?demande={open_request.pk}").status_code == 404
+    assert (
+        client.get(
+            reverse("conferences:session_create") + f"?demande={open_request.pk}"
+        ).status_code
+        == 404
+    )

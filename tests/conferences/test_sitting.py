@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from conferences.models import AgendaDocument, AgendaItem, Ballot, Reply, Session, Vote
-from conferences.selectors_sitting import sitting
-from conferences.services.sitting import (
+from conferences.sitting.selectors import sitting
+from conferences.sitting.services import (
     BallotInput,
     close_session,
     create_second_convocation,

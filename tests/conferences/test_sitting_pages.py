@@ -37,17 +37,17 @@ class TestReplyPage:
         body, people = council
         session = convened(body)
         client.force_login(account(people[1]))
-        page = client.get(_url("session_reply", session.pk))
+        page = client.get(_url("conferences:session_reply", session.pk))
         assert page.status_code == 200
         assert "<legend>Ma réponse</legend>" in page.content.decode()
         response = client.post(
-            _url("session_reply", session.pk),
+            _url("conferences:session_reply", session.pk),
             {"answer": "proxy", "proxy_holder": people[2].pk, "session_count": 2},
         )
         assert response.status_code == 302
         reply = Reply.objects.get(session=session, person=people[1], is_current=True)
         assert reply.proxy_holder == people[2] and reply.proxy.session_count == 2
-        page = client.get(_url("session_reply", session.pk)).content.decode()
+        page = client.get(_url("conferences:session_reply", session.pk)).content.decode()
         assert "Historique de mes réponses" in page and "actuelle" in page
 
     def test_rule_errors_are_shown_in_french(self, client, council):
@@ -56,7 +56,7 @@ class TestReplyPage:
         ReplyFactory(session=session, person=people[3], answer="proxy", proxy_holder=people[2])
         client.force_login(account(people[1]))
         response = client.post(
-            _url("session_reply", session.pk),
+            _url("conferences:session_reply", session.pk),
             {"answer": "proxy", "proxy_holder": people[2].pk, "session_count": 1},
         )
         assert response.status_code == 200
@@ -65,20 +65,20 @@ class TestReplyPage:
     def test_no_proxy_choice_where_not_allowed(self, client, epci):
         body, members = body_with_members(epci, 3, kind="working_group")
         client.force_login(account(members[1].person))
-        page = client.get(_url("session_reply", convened(body).pk)).content.decode()
+        page = client.get(_url("conferences:session_reply", convened(body).pk)).content.decode()
         assert 'value="proxy"' not in page and "proxy_holder" not in page
 
     def test_closed_after_start(self, client, council):
         body, people = council
         session, _ = held(body)
         client.force_login(account(people[1]))
-        page = client.get(_url("session_reply", session.pk)).content.decode()
+        page = client.get(_url("conferences:session_reply", session.pk)).content.decode()
         assert "Les réponses sont closes" in page and "Enregistrer ma réponse" not in page
 
     def test_personas(self, client, council, elected, secretariat, outsider, private_body):
         body, people = council  # the council is public: everyone of the EPCI sees it
         session = convened(body)
-        url = _url("session_reply", session.pk)
+        url = _url("conferences:session_reply", session.pk)
         client.force_login(elected)  # sees the session, does not sit on the body
         assert client.get(url).status_code == 403
         client.force_login(secretariat)
@@ -87,15 +87,15 @@ class TestReplyPage:
         assert client.get(url).status_code == 404
         private = convened(private_body)
         client.force_login(account(people[1]))  # not on the private working group
-        assert client.get(_url("session_reply", private.pk)).status_code == 404
+        assert client.get(_url("conferences:session_reply", private.pk)).status_code == 404
         client.force_login(elected)
-        assert client.get(_url("session_reply", private.pk)).status_code == 200
+        assert client.get(_url("conferences:session_reply", private.pk)).status_code == 200
 
     def test_substitute_may_answer(self, client, council):
         body, people = council
         suppleant = substitute_for(Membership.objects.get(body=body, person=people[4]))
         client.force_login(account(suppleant.person))
-        page = client.get(_url("session_reply", convened(body).pk))
+        page = client.get(_url("conferences:session_reply", convened(body).pk))
         assert page.status_code == 200 and 'value="proxy"' not in page.content.decode()
 
     @pytest.mark.parametrize("size", [5, 40])
@@ -112,7 +112,7 @@ class TestReplyPage:
         user = account(people[1])
         client.force_login(user)
         with django_assert_num_queries(10):
-            assert client.get(_url("session_reply", session.pk)).status_code == 200
+            assert client.get(_url("conferences:session_reply", session.pk)).status_code == 200
 
 
 class TestAttendancePage:
@@ -122,7 +122,7 @@ class TestAttendancePage:
         body, people = council
         session, items = held(body)
         client.force_login(secretariat)
-        url = _url("session_attendance", session.pk)
+        url = _url("conferences:session_attendance", session.pk)
         page = client.get(url).content.decode()
         assert "Quorum point par point" in page and "Non atteint" in page
         for person in people[:3]:
@@ -146,7 +146,7 @@ class TestAttendancePage:
         body, people = council
         session, items = held(body)
         client.force_login(secretariat)
-        url = _url("session_attendance", session.pk)
+        url = _url("conferences:session_attendance", session.pk)
         response = client.post(
             url,
             {
@@ -170,7 +170,7 @@ class TestAttendancePage:
         session.save()
         client.force_login(secretariat)
         response = client.post(
-            _url("session_attendance", session.pk),
+            _url("conferences:session_attendance", session.pk),
             {
                 "action": "movement",
                 "person": people[0].pk,
@@ -186,7 +186,7 @@ class TestAttendancePage:
         session = convened(body)
         with_items(session, 2)
         client.force_login(secretariat)
-        url = _url("session_attendance", session.pk)
+        url = _url("conferences:session_attendance", session.pk)
         assert "Enregistrer une réponse reçue" in client.get(url).content.decode()
         data = {
             "action": "reply",
@@ -207,14 +207,16 @@ class TestAttendancePage:
         session = convened(body, days=0)
         with_items(session, 1)
         client.force_login(secretariat)
-        client.post(_url("session_attendance", session.pk), {"action": "held"})
+        client.post(_url("conferences:session_attendance", session.pk), {"action": "held"})
         session.refresh_from_db()
         assert session.status == Session.Status.HELD
-        client.post(_url("session_attendance", session.pk), {"action": "close"})
+        client.post(_url("conferences:session_attendance", session.pk), {"action": "close"})
         session.refresh_from_db()
         assert session.status == Session.Status.CLOSED
 
-    @pytest.mark.parametrize("name", ["session_attendance", "session_second_convocation"])
+    @pytest.mark.parametrize(
+        "name", ["conferences:session_attendance", "conferences:session_second_convocation"]
+    )
     def test_personas(self, client, council, secretariat, outsider, epci, name):
         body, people = council
         session, _ = held(body)
@@ -248,7 +250,7 @@ class TestAttendancePage:
         ReplyFactory(session=session, person=people[-2], answer="absent")
         client.force_login(secretariat)
         with django_assert_num_queries(12):
-            assert client.get(_url("session_attendance", session.pk)).status_code == 200
+            assert client.get(_url("conferences:session_attendance", session.pk)).status_code == 200
 
 
 class TestVotePage:
@@ -260,7 +262,7 @@ class TestVotePage:
                 session=session, person=person, kind="arrival", from_item=items[0]
             )
         client.force_login(secretariat)
-        url = _url("item_vote", items[0].pk)
+        url = _url("conferences:item_vote", items[0].pk)
         assert "Saisir le vote" in client.get(url).content.decode()
         response = client.post(url, {"method": "hands", "votes_for": 2, "votes_against": 1})
         assert response.status_code == 302
@@ -271,7 +273,9 @@ class TestVotePage:
         body, _ = council
         session, items = held(body)
         client.force_login(secretariat)
-        response = client.post(_url("item_vote", items[0].pk), {"method": "hands", "votes_for": 0})
+        response = client.post(
+            _url("conferences:item_vote", items[0].pk), {"method": "hands", "votes_for": 0}
+        )
         assert response.status_code == 200
         assert "quorum n&#x27;est pas atteint" in response.content.decode()
         assert not Vote.objects.exists()
@@ -286,7 +290,7 @@ class TestVotePage:
                 session=session, person=person, kind="arrival", from_item=items[0]
             )
         client.force_login(secretariat)
-        url = _url("item_vote", items[0].pk)
+        url = _url("conferences:item_vote", items[0].pk)
         response = client.post(
             url,
             {
@@ -308,7 +312,9 @@ class TestVotePage:
         session, _ = held(body, items=0)
         item = with_items(session, 1, kind=AgendaItem.Kind.OPINION)[0]
         client.force_login(secretariat)
-        response = client.post(_url("item_vote", item.pk), {"opinion": "Avis favorable"})
+        response = client.post(
+            _url("conferences:item_vote", item.pk), {"opinion": "Avis favorable"}
+        )
         assert response.status_code == 302
         item.refresh_from_db()
         assert item.opinion == "Avis favorable"
@@ -316,7 +322,7 @@ class TestVotePage:
     def test_personas(self, client, council, secretariat, outsider):
         body, people = council
         _, items = held(body)
-        url = _url("item_vote", items[0].pk)
+        url = _url("conferences:item_vote", items[0].pk)
         client.force_login(account(people[0]))
         assert client.get(url).status_code == 403
         client.force_login(outsider)
@@ -332,7 +338,7 @@ class TestVotePage:
             )
         client.force_login(secretariat)
         with django_assert_num_queries(12):
-            assert client.get(_url("item_vote", items[0].pk)).status_code == 200
+            assert client.get(_url("conferences:item_vote", items[0].pk)).status_code == 200
 
 
 class TestSecondConvocationPage:
@@ -340,12 +346,14 @@ class TestSecondConvocationPage:
         body, _ = council
         session, _ = held(body)
         client.force_login(secretariat)
-        url = _url("session_second_convocation", session.pk)
+        url = _url("conferences:session_second_convocation", session.pk)
         too_soon = timezone.localtime(session.starts_at + datetime.timedelta(days=2))
         response = client.post(url, {"starts_at": too_soon.strftime("%Y-%m-%dT%H:%M")})
         assert response.status_code == 200 and "au plus tôt" in response.content.decode()
         later = timezone.localtime(session.starts_at + datetime.timedelta(days=7))
         response = client.post(url, {"starts_at": later.strftime("%Y-%m-%dT%H:%M")})
         second = Session.objects.get(first_session=session)
-        assert response["Location"] == reverse("session_detail", kwargs={"pk": second.pk})
+        assert response["Location"] == reverse(
+            "conferences:session_detail", kwargs={"pk": second.pk}
+        )
         assert "existe déjà" in client.get(url).content.decode()

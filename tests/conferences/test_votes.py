@@ -2,7 +2,7 @@
 
 import pytest
 
-from conferences.votes import ADOPTED, AGAINST, FOR, REJECTED, decide
+from conferences.sitting.votes import ADOPTED, AGAINST, FOR, REJECTED, decide
 
 
 @pytest.mark.parametrize(

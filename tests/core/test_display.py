@@ -34,7 +34,9 @@ aware_datetimes = st.datetimes(
 
 
 class TestPkUrl:
-    @pytest.mark.parametrize("name", ["session_detail", "document_download"])
+    @pytest.mark.parametrize(
+        "name", ["conferences:session_detail", "conferences:document_download"]
+    )
     def test_same_as_reverse(self, name):
         url = display.pk_url(name)
         for pk in (1, 7, 608, 8642097531, 10**12):
@@ -43,14 +45,16 @@ class TestPkUrl:
     def test_keeps_the_script_prefix(self):
         set_script_prefix("/portail/")
         try:
-            assert display.pk_url("session_detail")(12) == reverse("session_detail", args=[12])
-            assert display.pk_url("session_detail")(12).startswith("/portail/")
+            assert display.pk_url("conferences:session_detail")(12) == reverse(
+                "conferences:session_detail", args=[12]
+            )
+            assert display.pk_url("conferences:session_detail")(12).startswith("/portail/")
         finally:
             set_script_prefix("/")
 
     def test_refuses_what_is_not_an_integer(self):
         with pytest.raises(ValueError):
-            display.pk_url("session_detail")("12/../admin")
+            display.pk_url("conferences:session_detail")("12/../admin")
 
 
 class TestDates:

@@ -45,8 +45,10 @@ def test_url_maker_is_reverse(pk, insee_code):
 @pytest.mark.parametrize("filename", ["a b", "é", "pv 2026 (1).pdf"])
 def test_url_maker_quotes_as_reverse_does(filename):
     # A free-text last argument (the INSEE-code converter only lets digits, A and B through).
-    publication_url = url_maker("publication_download", 200)
-    assert publication_url(filename) == reverse("publication_download", args=[200, filename])
+    publication_url = url_maker("conferences:publication_download", 200)
+    assert publication_url(filename) == reverse(
+        "conferences:publication_download", args=[200, filename]
+    )
 
 
 @pytest.mark.parametrize("pk", [1, 7250395813, 10**12])

@@ -6,7 +6,7 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
-from conferences.filters import SessionFilter
+from conferences.browse.filters import SessionFilter
 from core.form_renderer import FormRenderer, render_multiple, render_select
 from governance.models import Commune
 from tests.factories import CommuneFactory

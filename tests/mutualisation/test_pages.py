@@ -79,7 +79,7 @@ class TestRequestAccess:
     def test_detail_query_count(
         self, client, dgs, agent, own_request, n, django_assert_num_queries
     ):
-        from mutualisation.services import requests as svc
+        from mutualisation.requests import services as svc
 
         for i in range(n):
             svc.post_message(actor=dgs, request=own_request, body=f"m{i}", from_staff=False)

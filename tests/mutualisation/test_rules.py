@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from mutualisation import selectors
-from mutualisation.services.offers import check_offer_usable, record_convention
+from mutualisation.catalogue import selectors
+from mutualisation.catalogue.services import check_offer_usable, record_convention
 from tests.factories import CommuneFactory
 from tests.mutualisation.factories import ConventionFactory, ServiceOfferFactory
 

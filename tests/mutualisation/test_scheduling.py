@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, close_old_connections, connection, transaction
 
 from mutualisation.models import Booking, Mission, SeatReservation
-from mutualisation.services import scheduling
+from mutualisation.scheduling import services as scheduling
 from tests.factories import CommuneFactory, UserFactory
 from tests.mutualisation.factories import (
     BookingFactory,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import AuditEvent
+from mutualisation.catalogue import services as catalogue
 from mutualisation.models import EquipmentItem, ServiceOffer, StaffMember, TrainingSession
-from mutualisation.services import catalogue
 from tests.factories import PersonFactory
 from tests.mutualisation.factories import (
     EquipmentItemFactory,

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from mutualisation import stats
 from mutualisation.models import ProgressReport, TimeEntry
-from mutualisation.services import schema
-from mutualisation.tasks import generate_progress_report
+from mutualisation.reports import services as schema
+from mutualisation.reports import stats
+from mutualisation.reports.tasks import generate_progress_report
 from tests.factories import CommuneFactory
 from tests.mutualisation.factories import ServiceRequestFactory
 

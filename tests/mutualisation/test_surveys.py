@@ -1,13 +1,16 @@
-"""Needs surveys reuse the referrals questionnaire engine; analysis by size bracket and sector."""
+"""Needs surveys reuse the questionnaire engine; analysis by size bracket and sector."""
 
 import pytest
 from django.urls import reverse
 
-from mutualisation import surveys
-from mutualisation.services import surveys as survey_services
-from referrals import questionnaires
-from referrals.models import Question, Questionnaire
-from referrals.rules import LegalBasis
+import questionnaires.forms
+import questionnaires.services
+from mutualisation.models import SCHEMA_CONSULTATION_BASIS, MutualisationSchema
+from mutualisation.reports import services as schema_services
+from mutualisation.surveys import selectors as surveys
+from mutualisation.surveys import services as survey_services
+from questionnaires.models import Question, Questionnaire
+from referrals.consultation.rules import LegalBasis
 from tests.factories import CommuneFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +36,7 @@ def survey(secretariat, epci):
     survey = survey_services.create_needs_survey(
         actor=secretariat, epci=epci, title="Besoins 2025", year=2025
     )
-    questionnaires.add_question(
+    questionnaires.services.add_question(
         actor=secretariat,
         questionnaire=survey.questionnaire,
         label="Besoin d'un DPO mutualisé ?",
@@ -41,7 +44,7 @@ def survey(secretariat, epci):
         choices=["Oui", "Non"],
         required=True,
     )
-    questionnaires.add_question(
+    questionnaires.services.add_question(
         actor=secretariat,
         questionnaire=survey.questionnaire,
         label="Jours de secrétariat par an",
@@ -71,8 +74,8 @@ def test_analysis_by_bracket_and_sector(survey, epci, secretariat):
             survey=survey,
             commune=commune,
             values={
-                questionnaires.field_name(dpo): choice,
-                questionnaires.field_name(days): number,
+                questionnaires.forms.field_name(dpo): choice,
+                questionnaires.forms.field_name(days): number,
             },
             submit=True,
         )
@@ -81,7 +84,7 @@ def test_analysis_by_bracket_and_sector(survey, epci, secretariat):
         actor=secretariat,
         survey=survey,
         commune=draft,
-        values={questionnaires.field_name(dpo): "Non"},
+        values={questionnaires.forms.field_name(dpo): "Non"},
         submit=False,
     )
     result = surveys.analyse(survey)
@@ -104,7 +107,7 @@ def test_pages(client, survey, dgs, agent, outsider):
     answer = reverse("mutualisation:survey_answer", args=[survey.pk])
     assert client.get(answer).status_code == 200
     dpo = survey.questionnaire.questions.order_by("position", "pk").first()
-    response = client.post(answer, {questionnaires.field_name(dpo): "Oui", "submit": "1"})
+    response = client.post(answer, {questionnaires.forms.field_name(dpo): "Oui", "submit": "1"})
     assert response.status_code == 302
     client.force_login(agent)
     page = client.get(reverse("mutualisation:survey_detail", args=[survey.pk]))
@@ -125,11 +128,26 @@ def test_schema_links_a_mutualisation_referral_only(secretariat, epci):
     other = Referral.objects.create(
         epci=epci, subject="PLUi", legal_basis=LegalBasis.PLUI, silence="favourable"
     )
-    schema = survey_services.link_schema_consultation(
+    schema = schema_services.link_schema_consultation(
         actor=secretariat, epci=epci, title="Schéma 2026-2032", consultation=good
     )
     assert schema.consultation == good
     with pytest.raises(ValidationError):
-        survey_services.link_schema_consultation(
+        schema_services.link_schema_consultation(
             actor=secretariat, epci=epci, title="x", consultation=other
         )
+
+
+def test_schema_consultation_basis_is_the_referrals_preset(epci):
+    """Mutualisation names the legal basis without importing referrals: the two must agree, and
+    the schéma form offers only the EPCI's referrals of that basis."""
+    from referrals.models import Referral
+
+    assert SCHEMA_CONSULTATION_BASIS == LegalBasis.MUTUALISATION
+    good = Referral.objects.create(
+        epci=epci, subject="Schéma", legal_basis=LegalBasis.MUTUALISATION, silence="favourable"
+    )
+    Referral.objects.create(
+        epci=epci, subject="PLUi", legal_basis=LegalBasis.PLUI, silence="favourable"
+    )
+    assert list(MutualisationSchema.consultation_choices(epci.pk)) == [good]

@@ -8,7 +8,7 @@ from core import tasks as core_tasks
 from core.models import OutboundMessage
 from governance.models import AuditEvent
 from mutualisation.models import RequestTransition, ServiceRequest
-from mutualisation.services import requests as svc
+from mutualisation.requests import services as svc
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,15 +9,13 @@ import factory
 from django.utils import timezone
 
 from governance.legal_calendar import consultation_deadline
+from referrals.consultation.rules import LegalBasis, Majority, Silence, preset_for
 from referrals.models import (
     MailboxMessage,
     MailboxThread,
     Opinion,
-    Question,
-    Questionnaire,
     Referral,
 )
-from referrals.rules import LegalBasis, Majority, Silence, preset_for
 from tests.factories import CommuneFactory, EPCIFactory, SectorFactory, UserFactory
 
 DATA = Path(__file__).parent / "data"
@@ -63,7 +61,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
             silence=Silence.NOTHING,
             majority=Majority.NONE,
             questionnaire=factory.SubFactory(
-                "tests.referrals.factories.QuestionnaireFactory",
+                "tests.questionnaires.factories.QuestionnaireFactory",
                 epci=factory.SelfAttribute("..epci"),
             ),
         )
@@ -114,24 +112,6 @@ class OpinionFactory(factory.django.DjangoModelFactory):
                 deadline_ends_at=deadline.ends_at,
             )
         return super()._create(model_class, *args, **kwargs)
-
-
-class QuestionnaireFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Questionnaire
-
-    epci = factory.SubFactory(EPCIFactory)
-    title = factory.Sequence(lambda n: f"Recensement {n}")
-
-
-class QuestionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Question
-
-    questionnaire = factory.SubFactory(QuestionnaireFactory)
-    position = factory.Sequence(lambda n: n)
-    label = factory.Sequence(lambda n: f"Question {n}")
-    kind = Question.Kind.TEXT
 
 
 class MailboxThreadFactory(factory.django.DjangoModelFactory):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from governance.models import AuditEvent
-from referrals import services
+from referrals.consultation import services
 from referrals.models import Opinion
 from tests.referrals.factories import MINIMAL_PDF, OpinionFactory, ReferralFactory
 
@@ -82,7 +82,7 @@ class TestFiling:
             file(dgs, opinion, BEFORE, deliberation_pdf=None)
 
     def test_late_deliberation_is_kept_without_changing_the_outcome(self, secretariat, opinion):
-        from referrals import sweeps
+        from referrals.consultation import sweeps
 
         sweeps.record_tacit_opinions(now=AFTER)
         services.record_late_deliberation(

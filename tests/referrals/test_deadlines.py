@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from referrals import services
+from referrals.consultation import services
 from referrals.models import Opinion
 from tests.factories import CommuneFactory
 from tests.referrals.factories import OpinionFactory, ReferralFactory

@@ -5,8 +5,8 @@ import csv
 
 import pytest
 
-from referrals import majorities
-from referrals.majorities import CLECT, PERIMETER, Council
+from referrals.consultation import majorities
+from referrals.consultation.majorities import CLECT, PERIMETER, Council
 from tests.referrals.factories import DATA
 
 

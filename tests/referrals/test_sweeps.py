@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from core.models import OutboundMessage
 from governance.models import AuditEvent
-from referrals import sweeps
+from referrals.consultation import sweeps
 from referrals.models import Opinion, Referral
 from tests.factories import UserFactory
 from tests.referrals.factories import OpinionFactory, ReferralFactory

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from referrals import synthesis
+from referrals.consultation import synthesis
 from referrals.models import Referral
 from tests.referrals.factories import OpinionFactory, ReferralFactory
 
@@ -33,7 +33,7 @@ def test_build_is_stored_and_idempotent(referral):
 def test_a_change_makes_it_stale_and_the_task_rebuilds_it(
     referral, secretariat, django_capture_on_commit_callbacks
 ):
-    from referrals import services
+    from referrals.consultation import services
 
     synthesis.build_synthesis(referral_id=referral.pk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -47,7 +47,7 @@ def test_a_change_makes_it_stale_and_the_task_rebuilds_it(
 def test_the_synthesis_shows_every_commune_and_the_majority(referral, commune):
     from django.template.loader import render_to_string
 
-    from referrals.selectors import synthesis_context
+    from referrals.consultation.selectors import synthesis_context
 
     html = render_to_string("pdf/referrals/synthesis.html", synthesis_context(referral.pk))
     assert commune.name in html

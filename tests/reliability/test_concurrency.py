@@ -16,8 +16,8 @@ from django.urls import reverse
 from conferences.models import Convocation, Session
 from core.models import OutboundMessage
 from governance.models import AuditEvent
-from referrals import services as referral_services
-from referrals import sweeps
+from referrals.consultation import services as referral_services
+from referrals.consultation import sweeps
 from referrals.models import Opinion
 from tests.clients import PortalClient as Client
 from tests.conferences.factories import AgendaItemFactory, SessionFactory
@@ -74,7 +74,7 @@ def test_two_secretaries_convening_the_same_session_send_one_convocation_set(epc
         client = Client()
         client.force_login(UserFactory(epci=epci, secretariat=True, with_totp=True))
         clients.append(client)
-    url = reverse("session_convene", args=[session.pk])
+    url = reverse("conferences:session_convene", args=[session.pk])
 
     results = race(*(lambda c=c: c.post(url) for c in clients))
 

@@ -38,15 +38,15 @@ def _convene_with_redis_down(client, secretariat, session, private_redis, publis
     private_redis.stop()
     client.force_login(secretariat)
     started = time.monotonic()
-    response = client.post(reverse("session_convene", args=[session.pk]))
+    response = client.post(reverse("conferences:session_convene", args=[session.pk]))
     elapsed = time.monotonic() - started
     assert response.status_code == 302, response.content[:500]
-    assert response["Location"] == reverse("session_detail", args=[session.pk])
+    assert response["Location"] == reverse("conferences:session_detail", args=[session.pk])
     assert elapsed < BUDGET_SECONDS, f"la page a attendu le broker {elapsed:.1f} s"
     session.refresh_from_db()
     assert session.status == Session.Status.CONVENED
     assert OutboundMessage.objects.filter(status=OutboundMessage.Status.PENDING).count() == MEMBERS
-    page = client.get(reverse("session_detail", args=[session.pk]))
+    page = client.get(reverse("conferences:session_detail", args=[session.pk]))
     assert page.status_code == 200
     assert "Convocation envoyée" in page.content.decode()
 

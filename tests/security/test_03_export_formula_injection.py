@@ -17,8 +17,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+import questionnaires.forms
+import questionnaires.selectors
+import questionnaires.services
 from core import exports
-from referrals import questionnaires
 from tests.factories import UserFactory
 from tests.mutualisation.factories import ServiceOfferFactory, ServiceRequestFactory
 from tests.security.test_permission_matrix import portal_patterns
@@ -34,7 +36,7 @@ PAYLOADS[2] = "-1+2"  # text, not a number: neutralised all the same
 EXPORTS = {
     "referrals:answers_export": ("csv", "xlsx"),
     "mutualisation:statistics_export": ("csv", "xlsx"),
-    "audit_export": ("csv",),
+    "governance:audit_export": ("csv",),
 }
 
 
@@ -43,19 +45,23 @@ def _fill_questionnaire(world):
     labels that look like formulas too; one number answer is negative."""
     secretariat, questionnaire = world.users["secretariat"], world.collection.questionnaire
     for index, payload in enumerate(PAYLOADS):
-        questionnaires.add_question(
+        questionnaires.services.add_question(
             actor=secretariat,
             questionnaire=questionnaire,
             label=f"{DANGEROUS[index]}Q{index}" if index else payload,
             kind="text",
         )
-    questionnaires.add_question(
+    questionnaires.services.add_question(
         actor=secretariat, questionnaire=questionnaire, label="Solde", kind="number"
     )
-    questions = [q for q in questionnaires.questions_of(questionnaire) if q != world.question]
-    values = {questionnaires.field_name(q): p for q, p in zip(questions, PAYLOADS, strict=False)}
-    values[questionnaires.field_name(questions[-1])] = Decimal("-3")
-    questionnaires.save_response(
+    questions = [
+        q for q in questionnaires.selectors.questions_of(questionnaire) if q != world.question
+    ]
+    values = {
+        questionnaires.forms.field_name(q): p for q, p in zip(questions, PAYLOADS, strict=False)
+    }
+    values[questionnaires.forms.field_name(questions[-1])] = Decimal("-3")
+    questionnaires.services.save_response(
         actor=world.users["dgs"],
         questionnaire=questionnaire,
         commune=world.commune,
@@ -83,14 +89,14 @@ def _fill_audit_log(world):
     for payload in PAYLOADS:
         actor = UserFactory(epci=world.epci, email=f"{payload}@exemple.test")
         record_event(action="test.exported", actor=actor, epci=world.epci, detail=payload)
-    return {"audit_export": {}}
+    return {"governance:audit_export": {}}
 
 
 def _download(client, name: str, fmt: str) -> bytes:
     world = build_world()
     kwargs = {**_fill_questionnaire(world), **_fill_statistics(world), **_fill_audit_log(world)}
     client.force_login(world.users["secretariat"])
-    if name != "audit_export":
+    if name != "governance:audit_export":
         kwargs[name]["fmt"] = fmt
     response = client.get(reverse(name, kwargs=kwargs[name]))
     assert response.status_code == 200, (name, fmt)

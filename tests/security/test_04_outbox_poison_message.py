@@ -267,7 +267,7 @@ def test_the_mayors_request_refuses_a_subject_on_two_lines(client, world):
     client.force_login(world.users["member"])
     response = _post_refused(
         client,
-        reverse("mayors_request_list"),
+        reverse("conferences:mayors_request_list"),
         {"body": conference.pk, "subject": TYPED, "description": "Motifs saisis avec soin."},
         "subject",
         MayorsRequest,

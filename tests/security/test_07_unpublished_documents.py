@@ -8,15 +8,15 @@ import pytest
 from django.urls import reverse
 
 from conferences.models import Publication, RenderedDocument
-from conferences.services.publication import publish_deliberations_list
-from conferences.tasks_pdf import render_session_document
+from conferences.pdf.tasks import render_session_document
+from conferences.publication.services import publish_deliberations_list
 from tests.conferences.minutes_setup import FAKE_PDF, install_fake_pdf, recorded_session
 
 pytestmark = pytest.mark.django_db
 
 
 def pdf_url(session, kind="deliberations"):
-    return reverse("session_pdf", kwargs={"pk": session.pk, "kind": kind})
+    return reverse("conferences:session_pdf", kwargs={"pk": session.pk, "kind": kind})
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_anonymous_gets_no_unpublished_list(client, held_council):
 
 
 def test_anonymous_session_page_does_not_link_it(client, held_council):
-    page = client.get(reverse("session_detail", args=[held_council.pk]))
+    page = client.get(reverse("conferences:session_detail", args=[held_council.pk]))
     assert page.status_code == 200
     assert pdf_url(held_council) not in page.content.decode()
     assert pdf_url(held_council, "convocation") in page.content.decode()
@@ -53,7 +53,7 @@ def test_once_published_the_public_gets_the_published_file(
     download = client.get(response["Location"])
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == FAKE_PDF
-    body_page = client.get(reverse("public_body", args=[held_council.body.pk]))
+    body_page = client.get(reverse("conferences:public_body", args=[held_council.body.pk]))
     assert publication.filename in body_page.content.decode()
 
 

@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from conferences.models import AgendaDocument
 from mutualisation.models import Convention, RequestAttachment
-from referrals.models import Answer, MailboxAttachment, Opinion, ReferralDocument
+from questionnaires.models import Answer
+from referrals.models import MailboxAttachment, Opinion, ReferralDocument
 from tests.referrals.factories import MINIMAL_PDF, OpinionFactory, ReferralFactory
 from tests.security.world import World, build_world
 
@@ -96,7 +97,8 @@ class UploadForm:
 
 def _agenda_documents(w):
     return {
-        d.file.name: reverse("document_download", args=[d.pk]) for d in AgendaDocument.objects.all()
+        d.file.name: reverse("conferences:document_download", args=[d.pk])
+        for d in AgendaDocument.objects.all()
     }
 
 
@@ -169,7 +171,7 @@ FORMS = [
     UploadForm(
         "document d'un point de l'ordre du jour",
         "secretariat",
-        lambda w: reverse("item_upload", args=[w.item.pk]),
+        lambda w: reverse("conferences:item_upload", args=[w.item.pk]),
         lambda w: "file",
         lambda w: {},
         _agenda_documents,
@@ -364,7 +366,7 @@ def _downloads(w):
         (
             "document de séance",
             "secretariat",
-            reverse("document_download", args=[w.document.pk]),
+            reverse("conferences:document_download", args=[w.document.pk]),
             w.document,
             "file",
             "name",

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from conferences.convocations import services as conv
 from conferences.models import Convocation
-from conferences.services import convocation as conv
 from governance.models import AuditEvent
 from tests.conferences.factories import ConvocationFactory, SessionFactory
 from tests.factories import BodyFactory, EPCIFactory, PersonFactory, UserFactory
@@ -37,7 +37,7 @@ def convocation(epci):
 
 
 def url(convocation: Convocation) -> str:
-    return reverse("convocation_open", args=[convocation.token])
+    return reverse("conferences:convocation_open", args=[convocation.token])
 
 
 class TestReceipt:

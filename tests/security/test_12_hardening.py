@@ -79,13 +79,13 @@ def _uid(user) -> str:
 class TestCacheControl:
     def test_signed_in_pages_are_private_and_not_stored(self, client, elected):
         client.force_login(elected)
-        response = client.get(reverse("home"))
+        response = client.get(reverse("portal:home"))
         cache_control = response["Cache-Control"]
         assert "private" in cache_control and "no-store" in cache_control
 
     def test_signed_in_file_downloads_are_not_stored(self, client, epci, secretariat):
         client.force_login(secretariat)
-        response = client.get(reverse("audit_export"))
+        response = client.get(reverse("governance:audit_export"))
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
 
@@ -93,12 +93,12 @@ class TestCacheControl:
         from tests.conferences.factories import CalendarFeedFactory
 
         feed = CalendarFeedFactory(user=UserFactory(epci=epci))
-        response = client.get(reverse("feed_private", args=[feed.token]))
+        response = client.get(reverse("conferences:feed_private", args=[feed.token]))
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
 
     def test_public_pages_stay_cacheable(self, client, council):
-        response = client.get(reverse("public_body", args=[council.pk]))
+        response = client.get(reverse("conferences:public_body", args=[council.pk]))
         assert response.status_code == 200
         assert "no-store" not in response.get("Cache-Control", "")
 
@@ -154,13 +154,13 @@ class TestPdfFetcher:
 
             html_to_pdf(html)
         elif pipeline == "referrals":
-            from referrals import synthesis
+            from referrals.consultation import synthesis
 
             monkeypatch.setattr(synthesis, "synthesis_context", lambda referral_id: {})
             monkeypatch.setattr(synthesis, "render_to_string", lambda *a, **k: html)
             synthesis.render_synthesis_pdf(referral_id=0)
         else:
-            from mutualisation import reports
+            from mutualisation.reports import indicators as reports
 
             monkeypatch.setattr(reports, "render_to_string", lambda *a, **k: html)
             reports.render_pdf(epci=epci, data={})

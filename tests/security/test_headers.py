@@ -192,28 +192,28 @@ class TestLogin:
         assert response["Location"] == reverse("mfa_authenticate")
         wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
         assert wrong.status_code == 200  # refused, form shown again
-        assert client.get(reverse("home")).context["user"].is_authenticated is False
+        assert client.get(reverse("portal:home")).context["user"].is_authenticated is False
         code = format_hotp_value(hotp_value(TEST_TOTP_SECRET, int(time.time()) // 30))
         response = client.post(reverse("mfa_authenticate"), {"code": code})
         assert response.status_code == 302
-        assert client.get(reverse("session_manage_list")).status_code == 200
+        assert client.get(reverse("conferences:session_manage_list")).status_code == 200
 
     def test_a_superuser_without_totp_is_sent_to_activate_it(self, client, epci):
         client.force_login(UserFactory(epci=None, is_superuser=True, is_staff=True))
-        response = client.get(reverse("audit_log"))
+        response = client.get(reverse("governance:audit_log"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("mfa_activate_totp"))
 
     def test_elected_members_are_not_asked_for_totp(self, client, elected):
         client.force_login(elected)
-        assert client.get(reverse("my_sessions")).status_code == 200
+        assert client.get(reverse("conferences:my_sessions")).status_code == 200
 
 
 @pytest.mark.django_db
 def test_head_on_public_pages_answers_like_get_without_a_body(client, council):
     for url in (
-        reverse("public_calendar"),
-        reverse("feed_public", args=[council.pk]),
+        reverse("conferences:public_calendar"),
+        reverse("conferences:feed_public", args=[council.pk]),
         reverse("account_login"),
     ):
         response = client.head(url)

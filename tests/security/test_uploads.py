@@ -33,7 +33,7 @@ def _forms(world):
     return [
         (
             "document d'un point",
-            reverse("item_upload", args=[world.item.pk]),
+            reverse("conferences:item_upload", args=[world.item.pk]),
             "secretariat",
             "file",
             {},
@@ -57,7 +57,7 @@ def _forms(world):
         ),
         (
             "import de fichier officiel",
-            reverse("import_list"),
+            reverse("governance:import_list"),
             "secretariat",
             "file",
             {"kind": "auto"},

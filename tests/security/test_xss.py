@@ -86,7 +86,7 @@ def _assert_neutralised(html: str):
 def test_no_raw_script_in_the_consultation_synthesis_pdf(weasyprint_html):
     world = build_world()
     _inject(world)
-    from referrals.synthesis import render_synthesis_pdf
+    from referrals.consultation.synthesis import render_synthesis_pdf
 
     render_synthesis_pdf(referral_id=world.referral.pk)
     _assert_neutralised(weasyprint_html[-1])
@@ -95,7 +95,7 @@ def test_no_raw_script_in_the_consultation_synthesis_pdf(weasyprint_html):
 def test_no_raw_script_in_the_progress_report_pdf(weasyprint_html):
     world = build_world()
     _inject(world)
-    from mutualisation import reports
+    from mutualisation.reports import indicators as reports
 
     data = reports.indicators(epci_id=world.epci.pk, year=2026)
     data["savings"] = [(PAYLOAD, "100.00")]
