@@ -91,6 +91,8 @@ quality: check-deps
 	$(BIN)/ruff check .
 	@echo "==> ruff format --check"
 	$(BIN)/ruff format --check .
+	@echo "==> couches : core <- governance <- questionnaires <- applications <- portal, demo"
+	$(BIN)/lint-imports --no-cache
 	@echo "==> migrations à jour"
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	@echo "==> manage.py check --deploy (environnement de production)"

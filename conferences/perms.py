@@ -26,6 +26,19 @@ def can_manage_sessions(user) -> bool:
     return gov_perms.is_secretariat(user)
 
 
+# Writes, asked by the services through governance.perms.ensure (actor None: the system).
+
+
+def can_create_session(user, body) -> bool:
+    return gov_perms.can_manage_epci(user, body.epci_id)
+
+
+def can_manage_session(user, session: Session) -> bool:
+    """Edit, convene, cancel, postpone, sit, vote, write the minutes, publish: the secretariat of
+    the session's EPCI (a superuser: any, governance/perms.py)."""
+    return gov_perms.can_manage_epci(user, session.body.epci_id)
+
+
 def sits_on(user, session: Session) -> bool:
     """Whether the user is a current member (titular or substitute) of the session's body."""
     if not user.is_authenticated or not user.person_id:

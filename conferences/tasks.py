@@ -3,9 +3,14 @@ for ``conferences.tasks``. Each keeps the name it was first queued under."""
 
 from conferences.convocations.tasks import send_due_reminders
 from conferences.pdf.tasks import render_session_document
-from conferences.publication.tasks import distribute_publication, publish_document
+from conferences.publication.tasks import (
+    catch_up_publications,
+    distribute_publication,
+    publish_document,
+)
 
 __all__ = [
+    "catch_up_publications",
     "distribute_publication",
     "publish_document",
     "render_session_document",

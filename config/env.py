@@ -67,7 +67,7 @@ def env_database(name: str, default: str) -> dict:
     if config["ENGINE"].endswith("postgresql"):
         # QuerySet.iterator() reads in one round trip instead of DECLARE/FETCH/CLOSE (the
         # <select> of every filter form), and transaction-mode poolers (pgbouncer) work. Long
-        # reads page by keyset instead (governance/views_audit.py).
+        # reads page by keyset instead (governance/audit/selectors.py).
         config["DISABLE_SERVER_SIDE_CURSORS"] = True
     if config["ENGINE"].endswith("sqlite3"):
         # SQLite keeps no connection open between requests worth checking.

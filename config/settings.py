@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "conferences",
     "referrals",
     "mutualisation",
+    "portal",
     "demo",
 ]
 
@@ -72,7 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.portal",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -108,7 +109,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "portal:home"
 
 # django-allauth: email login, no open sign-up (people are invited), TOTP for the secretariat.
 ACCOUNT_ADAPTER = "governance.adapters.InvitationOnlyAccountAdapter"
@@ -254,6 +255,13 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-imports": {
         "task": "governance.tasks.requeue_stuck_imports",
         "schedule": 5 * 60.0,
+    },
+    # Putting documents online (L2121-15, L2121-25) and informing the councillors (L5211-40-2):
+    # what a broker outage or a dead worker left undone is queued again; both tasks are
+    # idempotent, so a request caught up twice is stored and sent once.
+    "conferences-catch-up-publications": {
+        "task": "conferences.publication.tasks.catch_up_publications",
+        "schedule": 15 * 60.0,
     },
     "session-reminders": {
         "task": "conferences.tasks.send_due_reminders",

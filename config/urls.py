@@ -12,5 +12,12 @@ urlpatterns = [
     path("seances/", include("conferences.urls")),
     path("services/", include("mutualisation.urls")),
     path("saisines/", include("referrals.urls")),
+    path("", include("portal.urls")),
     path("", include("governance.urls")),
 ]
+
+# French error pages (portal/views.py).
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import OutboundMessage, OutboundMessageLog
+from core.queue import enqueue_each
 
 logger = logging.getLogger(__name__)
 
@@ -69,24 +70,18 @@ def queue_emails(*, emails: list[Email]) -> list[int]:
             dedup_key__in=[r.dedup_key for r in rows], status=OutboundMessage.Status.PENDING
         ).values_list("pk", flat=True)
     )
-    transaction.on_commit(lambda: _enqueue(ids))
+    transaction.on_commit(lambda: enqueue_batches(ids))
     return ids
 
 
-def _enqueue(ids: list[int]) -> None:
-    """One task per batch of BATCH_SIZE messages (one SMTP connection each)."""
+def enqueue_batches(ids: list[int]) -> None:
+    """One task per batch of BATCH_SIZE messages (one SMTP connection each). With the broker
+    down, the rest is left PENDING for the periodic sweep (tasks.requeue_unsent_messages)."""
     from core.tasks import send_batch
 
-    for start in range(0, len(ids), BATCH_SIZE):
-        batch = ids[start : start + BATCH_SIZE]
-        try:
-            send_batch.delay(batch)
-        except Exception:  # noqa: BLE001 - broker down: the periodic sweep will send it later
-            logger.warning(
-                "Broker indisponible : %s messages laissés à la relance périodique",
-                len(ids) - start,
-            )
-            return
+    enqueue_each(
+        send_batch, [(ids[start : start + BATCH_SIZE],) for start in range(0, len(ids), BATCH_SIZE)]
+    )
 
 
 def claim_message(pk: int) -> bool:

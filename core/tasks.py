@@ -34,6 +34,5 @@ def send_batch(self, message_ids: list[int]) -> dict:
 def requeue_unsent_messages() -> int:
     """Periodic sweep: what a broker outage or a dead worker left unsent is queued again."""
     ids = services.unsent_message_ids()
-    for start in range(0, len(ids), services.BATCH_SIZE):
-        send_batch.delay(ids[start : start + services.BATCH_SIZE])
+    services.enqueue_batches(ids)
     return len(ids)

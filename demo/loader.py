@@ -36,6 +36,7 @@ from demo.plan import (
 )
 from governance.audit import record_event
 from governance.models import EPCI, Body, Commune, Mandate, Membership, Person, Sector, User
+from governance.perms import system_writes
 from governance.rules import defaults_for
 from governance.text import person_match_key
 
@@ -139,6 +140,7 @@ class DemoSummary:
         return sum(self.as_dict().values())
 
 
+@system_writes()
 @transaction.atomic
 def load_demo(*, stdout: TextIO | None = None) -> DemoSummary:
     """Load the demo EPCI (m2A), its people, bodies and accounts; running it again is a no-op."""

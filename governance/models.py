@@ -486,3 +486,8 @@ class ImportRun(models.Model):
         if not self.rows_total:
             return 100 if self.status in (self.Status.DONE, self.Status.REJECTED) else 0
         return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+# The feature packages of governance keep their models beside their code; Django finds them
+# through this module.
+from governance.seats.models import CouncilOrder  # noqa: E402, F401

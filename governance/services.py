@@ -8,12 +8,13 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
-from core.services import Email, queue_emails
+from core.notifications import Notification
+from core.services import queue_emails
 from governance.audit import record_event
 from governance.models import EPCI, Commune, Person, User
+from governance.perms import can_invite_user, ensure
 
 
 @transaction.atomic
@@ -33,6 +34,7 @@ def invite_user(
     ``epci`` is given only by an operator installing an EPCI (a superuser, or the system:
     ``actor=None``), whose own EPCI is not the new one."""
     if epci is None:
+        ensure(can_invite_user, actor)
         epci = actor.epci
     elif actor is not None and not actor.is_superuser:
         raise PermissionDenied
@@ -63,6 +65,13 @@ def invite_user(
     return user
 
 
+INVITATION = Notification(
+    category="invitation",
+    subject="Invitation au portail Interco — {{ epci.name }}",
+    text="email/invitation.txt",
+)
+
+
 def _queue_invitation(*, user: User, inviter: User | None) -> None:
     key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
@@ -75,13 +84,11 @@ def _queue_invitation(*, user: User, inviter: User | None) -> None:
     }
     queue_emails(
         emails=[
-            Email(
+            INVITATION.email(
                 dedup_key=f"invitation:user:{user.pk}",
-                category="invitation",
                 to_email=user.email,
                 to_name=user.get_full_name(),
-                subject=f"Invitation au portail Interco — {user.epci.name}",
-                body_text=render_to_string("email/invitation.txt", context),
+                context=context,
             )
         ]
     )

@@ -1,50 +1,16 @@
 """Governance pages. Views are thin: scope through perms/selectors, call one service."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from core.forms import apply_errors
 from governance import perms, selectors, services
 from governance.forms import InviteForm
-from governance.models import User
 
 
-@login_not_required
-def home(request):
-    user = request.user
-    if not user.is_authenticated:
-        # Town halls and citizens: the public bodies and their latest publications, so that a
-        # session's documents are two clicks away (home -> body's public page -> download).
-        from conferences.publication import selectors as public
-
-        return render(
-            request,
-            "governance/home_public.html",
-            {
-                "bodies": list(public.public_bodies()),
-                "publications": public.latest_publications(),
-            },
-        )
-    context = {
-        "memberships": selectors.my_memberships(user),
-        "mandates": selectors.my_mandates(user),
-    }
-    if perms.is_secretariat(user):
-        context.update(selectors.secretariat_dashboard(user))
-        template = "governance/home_secretariat.html"
-    elif user.role == User.Role.DGS:
-        context["commune"] = selectors.dgs_commune(user)
-        template = "governance/home_dgs.html"
-    elif user.role == User.Role.AGENT:
-        context["bodies"] = list(selectors.body_list(user))
-        template = "governance/home_agent.html"
-    else:
-        template = "governance/home_elected.html"
-    return render(request, template, context)
-
-
+@require_safe
 def commune_list(request):
     directory = selectors.commune_directory(request.user, request.GET)
     return render(
@@ -52,22 +18,26 @@ def commune_list(request):
     )
 
 
+@require_safe
 def commune_detail(request, insee_code):
     commune = selectors.commune_detail(request.user, insee_code)
     return render(request, "governance/commune_detail.html", {"commune": commune})
 
 
+@require_safe
 def body_list(request):
     return render(
         request, "governance/body_list.html", {"bodies": selectors.body_list(request.user)}
     )
 
 
+@require_safe
 def body_detail(request, pk):
     body = selectors.body_detail(request.user, pk)
     return render(request, "governance/body_detail.html", {"body": body})
 
 
+@require_safe
 def person_detail(request, pk):
     person = selectors.person_detail(request.user, pk)
     return render(
@@ -81,7 +51,7 @@ def person_detail(request, pk):
 
 
 def invite_user(request):
-    if not perms.can_manage(request.user):
+    if not perms.can_invite_user(request.user):
         raise PermissionDenied
     form = InviteForm(request.POST or None, epci_id=request.user.epci_id)
     if request.method == "POST" and form.is_valid():
@@ -91,5 +61,5 @@ def invite_user(request):
             apply_errors(form, exc)
         else:
             messages.success(request, f"Invitation envoyée à {invited.email}.")
-            return redirect("invite_user")
+            return redirect("governance:invite_user")
     return render(request, "governance/invite.html", {"form": form})

@@ -4,10 +4,10 @@ key naming the event and the recipient, so a retried service or task never sends
 from __future__ import annotations
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 
-from core.services import Email, queue_emails
+from core.notifications import Notification
+from core.services import queue_emails
 from governance.models import User
 from mutualisation.models import (
     Booking,
@@ -16,6 +16,33 @@ from mutualisation.models import (
     RequestTransition,
     SeatReservation,
     ServiceRequest,
+)
+
+REQUEST_TRANSITION = Notification(
+    category="mutualisation-request",
+    subject="[{{ request.commune.name }}] Demande n° {{ request.pk }} : "
+    "{{ transition.get_to_status_display|lower }}",
+    text="email/mutualisation/request_transition.txt",
+)
+REQUEST_MESSAGE = Notification(
+    category="mutualisation-message",
+    subject="[{{ request.commune.name }}] Nouveau message sur la demande n° {{ request.pk }}",
+    text="email/mutualisation/request_message.txt",
+)
+BOOKING = Notification(
+    category="mutualisation-booking",
+    subject="Réservation de {{ booking.item.name }} : {{ event }}",
+    text="email/mutualisation/booking.txt",
+)
+MISSION = Notification(
+    category="mutualisation-mission",
+    subject="Secrétaire itinérante pour {{ mission.commune.name }} : mission {{ event }}",
+    text="email/mutualisation/mission.txt",
+)
+SEAT = Notification(
+    category="mutualisation-training",
+    subject="Formation « {{ seat.session.title }} » : {{ event }}",
+    text="email/mutualisation/seat.txt",
 )
 
 
@@ -43,15 +70,13 @@ def _link(name: str, pk: int) -> str:
     return settings.SITE_URL + reverse(name, kwargs={"pk": pk})
 
 
-def _emails(*, key: str, category: str, recipients, subject: str, template: str, context):
+def _emails(*, notification: Notification, key: str, recipients, context):
     return [
-        Email(
+        notification.email(
             dedup_key=f"{key}:to:{user.pk}",
-            category=category,
             to_email=user.email,
             to_name=user.get_full_name(),
-            subject=subject,
-            body_text=render_to_string(template, {**context, "recipient": user}),
+            context={**context, "recipient": user},
         )
         for user in recipients
     ]
@@ -67,14 +92,9 @@ def notify_transition(*, transition: RequestTransition, to_staff: bool) -> list[
     )
     return queue_emails(
         emails=_emails(
+            notification=REQUEST_TRANSITION,
             key=f"service-request:{request.pk}:transition:{transition.pk}",
-            category="mutualisation-request",
             recipients=recipients,
-            subject=(
-                f"[{request.commune.name}] Demande n° {request.pk} : "
-                f"{transition.get_to_status_display().lower()}"
-            ),
-            template="email/mutualisation/request_transition.txt",
             context={
                 "request": request,
                 "transition": transition,
@@ -93,11 +113,9 @@ def notify_message(*, message: RequestMessage) -> list[int]:
     )
     return queue_emails(
         emails=_emails(
+            notification=REQUEST_MESSAGE,
             key=f"service-request:{request.pk}:message:{message.pk}",
-            category="mutualisation-message",
             recipients=[u for u in recipients if u.pk != message.author_id],
-            subject=f"[{request.commune.name}] Nouveau message sur la demande n° {request.pk}",
-            template="email/mutualisation/request_message.txt",
             context={
                 "request": request,
                 "message": message,
@@ -112,11 +130,9 @@ def notify_booking(*, booking: Booking, event: str) -> list[int]:
     recipients = commune_recipients(commune_id=booking.commune_id, requested_by=booking.booked_by)
     return queue_emails(
         emails=_emails(
+            notification=BOOKING,
             key=f"booking:{booking.pk}:{event}",
-            category="mutualisation-booking",
             recipients=recipients,
-            subject=f"Réservation de {booking.item.name} : {dict(BOOKING_EVENTS)[event]}",
-            template="email/mutualisation/booking.txt",
             context={
                 "booking": booking,
                 "event": dict(BOOKING_EVENTS)[event],
@@ -134,11 +150,9 @@ def notify_mission(*, mission: Mission, event: str) -> list[int]:
     label = "prévue" if event == "planned" else "annulée"
     return queue_emails(
         emails=_emails(
+            notification=MISSION,
             key=f"mission:{mission.pk}:{event}",
-            category="mutualisation-mission",
             recipients=recipients,
-            subject=f"Secrétaire itinérante pour {mission.commune.name} : mission {label}",
-            template="email/mutualisation/mission.txt",
             context={"mission": mission, "event": label},
         )
     )
@@ -153,15 +167,11 @@ def notify_seat(*, seat: SeatReservation, event: str) -> list[int]:
     }
     return queue_emails(
         emails=[
-            Email(
+            SEAT.email(
                 dedup_key=f"training-seat:{seat.pk}:{event}",
-                category="mutualisation-training",
                 to_email=seat.attendee_email,
                 to_name=seat.attendee_name,
-                subject=f"Formation « {seat.session.title} » : {labels[event]}",
-                body_text=render_to_string(
-                    "email/mutualisation/seat.txt", {"seat": seat, "event": labels[event]}
-                ),
+                context={"seat": seat, "event": labels[event]},
             )
         ]
     )

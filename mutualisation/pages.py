@@ -20,6 +20,12 @@ def require_manager(user):
         raise PermissionDenied
 
 
+def require_own_epci_manager(user):
+    """Creating writes into the account's EPCI (governance/perms.py, superusers)."""
+    if not perms.can_manage_own_epci(user):
+        raise PermissionDenied
+
+
 def report_errors(request, exc: ValidationError, form=None):
     for text in exc.messages:
         if form is not None:

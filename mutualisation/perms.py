@@ -70,6 +70,13 @@ def _scoped(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(epci_id=user.epci_id, commune_id__in=ids)
 
 
+def in_epci_scope(queryset: QuerySet, user) -> QuerySet:
+    """Rows of an EPCI-owned model: the account's EPCI (a superuser: every EPCI)."""
+    if user.is_authenticated and user.is_superuser:
+        return queryset
+    return queryset.filter(epci_id=user.epci_id) if user.epci_id else queryset.none()
+
+
 def offers_for(user) -> QuerySet[ServiceOffer]:
     """Every user of the EPCI sees its catalogue."""
     if user.is_superuser:
@@ -116,6 +123,85 @@ def can_handle_request(user, request: ServiceRequest) -> bool:
 
 def is_requesting_side(user, request: ServiceRequest) -> bool:
     return request.commune_id in commune_ids_for(user)
+
+
+# ------------------------------------------------------------------ writes (called by services)
+# Each service asks one of these through governance.perms.ensure (a 403); the system's own
+# calls (actor None) are not checked, see governance/perms.py.
+
+
+def can_manage_epci(user, epci_id: int | None) -> bool:
+    """Offers, conventions, equipment, staff, missions, surveys and the schéma of an EPCI."""
+    return gov_perms.can_manage_epci(user, epci_id)
+
+
+def can_manage_own_epci(user) -> bool:
+    """Create in the account's EPCI (conventions, missions, offers, surveys, the schéma)."""
+    return gov_perms.can_create_in_own_epci(user)
+
+
+def can_save_catalogue(user, obj=None) -> bool:
+    """A new catalogue entry goes into the account's EPCI; an existing one stays in its own."""
+    if obj is None or obj.pk is None:
+        return can_manage_own_epci(user)
+    return gov_perms.can_manage_epci(user, obj.epci_id)
+
+
+def can_plan_mission(user, commune) -> bool:
+    return gov_perms.can_manage_epci(user, commune.epci_id)
+
+
+def can_cancel_mission(user, mission: Mission) -> bool:
+    return gov_perms.can_manage_epci(user, mission.epci_id)
+
+
+def acts_for(user, commune_id: int) -> bool:
+    """Whether the user acts for that commune (its DGS, its mayor)."""
+    return commune_id in commune_ids_for(user)
+
+
+def can_file_request(user, commune) -> bool:
+    return acts_for(user, commune.pk)
+
+
+def can_take_part_in_request(user, request: ServiceRequest) -> bool:
+    """Messages and attachments: the EPCI staff handling it and the requesting commune."""
+    return can_handle_request(user, request) or is_requesting_side(user, request)
+
+
+def can_rate_request(user, request: ServiceRequest) -> bool:
+    return is_requesting_side(user, request)
+
+
+def can_book(user, commune) -> bool:
+    return acts_for(user, commune.pk)
+
+
+def can_cancel_booking(user, booking: Booking) -> bool:
+    """The borrowing commune, or the EPCI staff."""
+    return acts_for(user, booking.commune_id) or (
+        is_staff(user) and gov_perms.in_scope(user, booking.epci_id)
+    )
+
+
+def can_record_return(user, booking: Booking) -> bool:
+    return is_staff(user) and gov_perms.in_scope(user, booking.epci_id)
+
+
+def can_reserve_seat(user, commune) -> bool:
+    return acts_for(user, commune.pk)
+
+
+def can_cancel_seat(user, seat: SeatReservation) -> bool:
+    """The commune that reserved it, or the EPCI staff."""
+    return acts_for(user, seat.commune_id) or (
+        is_staff(user) and gov_perms.in_scope(user, seat.session.epci_id)
+    )
+
+
+def can_answer_survey(user, commune) -> bool:
+    """The commune itself, or the secretariat of its EPCI entering an answer received on paper."""
+    return acts_for(user, commune.pk) or gov_perms.can_manage_epci(user, commune.epci_id)
 
 
 def acting_commune(user) -> Commune | None:

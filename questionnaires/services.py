@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from governance.audit import record_event
 from governance.models import EPCI, Commune, User
+from governance.perms import ensure
+from questionnaires import perms
 from questionnaires.forms import field_name
 from questionnaires.models import Answer, Question, Questionnaire, Response
 from questionnaires.selectors import questions_of
@@ -21,6 +23,7 @@ from questionnaires.selectors import questions_of
 def create_questionnaire(
     *, actor: User, epci: EPCI, title: str, description: str = ""
 ) -> Questionnaire:
+    ensure(perms.can_create_questionnaire, actor, epci)
     questionnaire = Questionnaire.objects.create(epci=epci, title=title, description=description)
     record_event(action="questionnaire.created", actor=actor, epci=epci, target=questionnaire)
     return questionnaire
@@ -37,6 +40,7 @@ def add_question(
     choices: Iterable[str] = (),
     help_text: str = "",
 ) -> Question:
+    ensure(perms.can_edit_questionnaire, actor, questionnaire)
     choices = [c.strip() for c in choices if c.strip()]
     if kind == Question.Kind.CHOICE and len(choices) < 2:
         raise ValidationError({"choices": "Une question à choix propose au moins deux choix."})
@@ -65,6 +69,7 @@ def add_question(
 
 @transaction.atomic
 def remove_question(*, actor: User, question: Question) -> None:
+    ensure(perms.can_edit_questionnaire, actor, question.questionnaire)
     if question.answers.exists():
         raise ValidationError("Des communes ont déjà répondu à cette question.")
     questionnaire = question.questionnaire

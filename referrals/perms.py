@@ -17,7 +17,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from governance.models import Mandate, User
-from governance.perms import acting_commune_id, is_epci_staff, is_secretariat
+from governance.perms import (
+    acting_commune_id,
+    can_create_in_own_epci,
+    can_manage_epci,
+    in_scope,
+    is_epci_staff,
+    is_secretariat,
+)
 from referrals.models import MailboxThread, Opinion, Referral
 
 
@@ -69,6 +76,19 @@ def can_manage(user) -> bool:
     return is_secretariat(user)
 
 
+# Writes, asked by the services through governance.perms.ensure (actor None: the system).
+
+
+def can_create_referral(user) -> bool:
+    """A new consultation goes into the account's EPCI."""
+    return can_create_in_own_epci(user)
+
+
+def can_manage_referral(user, referral: Referral) -> bool:
+    """Send, close, add documents and questions, record receipts and late deliberations."""
+    return can_manage_epci(user, referral.epci_id)
+
+
 def can_see_dashboard(user, referral: Referral) -> bool:
     """The full results: EPCI staff always; the consulted communes once it is closed."""
     return user.is_superuser or is_epci_staff(user) or referral.status == Referral.Status.CLOSED
@@ -91,5 +111,11 @@ def can_write_to_mailbox(user) -> bool:
     return user.is_authenticated and user.role == User.Role.ELECTED and bool(user.epci_id)
 
 
-def can_handle_thread(user) -> bool:
-    return is_secretariat(user)
+def can_handle_thread(user, thread: MailboxThread | None = None) -> bool:
+    """The secretariat assigns, answers and closes the threads of its EPCI."""
+    return is_secretariat(user) and (thread is None or in_scope(user, thread.epci_id))
+
+
+def can_reply_to_thread(user, thread: MailboxThread) -> bool:
+    """The author of the thread, or the secretariat of its EPCI."""
+    return thread.author_id == user.pk or can_handle_thread(user, thread)

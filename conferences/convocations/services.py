@@ -14,15 +14,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from conferences import perms
 from conferences.models import Convocation, Reply, Session
-from core.services import Email, queue_emails
+from core.notifications import Notification
+from core.services import queue_emails
 from governance import legal_calendar
 from governance.audit import record_event
 from governance.models import Mandate, Membership, Person, User
+from governance.perms import ensure
 from governance.rules import BodyKind
 
 # A reminder goes to members who have not answered, this long before the session (once).
@@ -144,6 +146,7 @@ def convene_session(
         .select_related("body__epci")
         .get(pk=session.pk)
     )
+    ensure(perms.can_manage_session, actor, session)
     if session.status == Session.Status.CONVENED:
         return session, False
     if session.status not in (Session.Status.DRAFT, Session.Status.POSTPONED):
@@ -221,6 +224,7 @@ def cancel_session(*, actor: User, session: Session, reason: str) -> Session:
         .select_related("body__epci")
         .get(pk=session.pk)
     )
+    ensure(perms.can_manage_session, actor, session)
     if session.status not in (
         Session.Status.DRAFT,
         Session.Status.CONVENED,
@@ -252,6 +256,7 @@ def postpone_session(*, actor: User, session: Session, reason: str) -> Session:
         .select_related("body__epci")
         .get(pk=session.pk)
     )
+    ensure(perms.can_manage_session, actor, session)
     if session.status != Session.Status.CONVENED:
         raise ValidationError("Seule une séance convoquée peut être reportée.")
     session.status = Session.Status.POSTPONED
@@ -269,6 +274,17 @@ SUBJECTS = {
 }
 
 
+# One notification per purpose (the outbox category names it); the same subject and text.
+CONVOCATIONS = {
+    purpose: Notification(
+        category=f"session.{purpose}",
+        subject='{{ heading }} — {{ session.body.name }} — {{ starts_at|date:"d/m/Y à H\\hi" }}',
+        text="email/conferences/convocation.txt",
+    )
+    for purpose in SUBJECTS
+}
+
+
 def _queue_messages(*, session: Session, purpose: str, reason: str = "", convocations=None) -> int:
     from conferences.browse.ics import calendar_bytes
 
@@ -282,8 +298,8 @@ def _queue_messages(*, session: Session, purpose: str, reason: str = "", convoca
     method = "CANCEL" if purpose == "cancellation" else "REQUEST"
     ics = calendar_bytes([session], name=session.body.name, method=method).decode()
     local = timezone.localtime(session.starts_at)
-    subject = f"{SUBJECTS[purpose]} — {session.body.name} — {local:%d/%m/%Y à %Hh%M}"
     common = {
+        "heading": SUBJECTS[purpose],
         "session": session,
         "items": list(session.items.all()),
         "purpose": purpose,
@@ -296,20 +312,14 @@ def _queue_messages(*, session: Session, purpose: str, reason: str = "", convoca
         if not convocation.email:
             continue
         link = settings.SITE_URL + reverse("conferences:convocation_open", args=[convocation.token])
-        body = render_to_string(
-            "email/conferences/convocation.txt",
-            {**common, "convocation": convocation, "link": link},
-        )
         emails.append(
-            Email(
+            CONVOCATIONS[purpose].email(
                 dedup_key=f"{purpose}:{session.pk}:v{session.version}:{convocation.person_id}"
                 if purpose != "reminder"
                 else f"reminder:{session.pk}:{convocation.person_id}",
-                category=f"session.{purpose}",
                 to_email=convocation.email,
                 to_name=convocation.person.full_name,
-                subject=subject,
-                body_text=body,
+                context={**common, "convocation": convocation, "link": link},
                 attachments=(
                     {
                         "filename": "seance.ics",

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from conferences.convocations import selectors
 from conferences.convocations import services as convocation
@@ -78,6 +78,7 @@ def session_postpone(request, pk):
     )
 
 
+@require_safe
 def session_recipients(request, pk):
     session = _managed_session(request, pk)
     return render(

@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conferences.models import MayorsRequest, MayorsRequestSignature, Session
-from core.services import Email, queue_emails
+from core.notifications import Notification
+from core.services import queue_emails
 from governance.audit import record_event
 from governance.models import Body, Commune, Mandate, User
 from governance.rules import BodyKind
@@ -232,24 +233,23 @@ def secretariat_recipients(*, body: Body) -> list[User]:
     )
 
 
+REQUEST_REACHED = Notification(
+    category=NOTIFICATION_CATEGORY,
+    subject="Demande des maires à convoquer : {{ request.subject }}",
+    text="email/conferences/mayors_request_reached.txt",
+)
+
+
 def notify_request_reached(*, request: MayorsRequest) -> list[int]:
     """Mail each secretariat user of the EPCI that the president must convene the conférence.
     Safe to call again: the outbox key makes each mail unique."""
     url = settings.SITE_URL + reverse("conferences:mayors_request_detail", args=[request.pk])
-    body_text = (
-        f"La demande de réunion de la {request.body.name} « {request.subject} » a recueilli "
-        f"les signatures d'au moins un tiers des maires ({request.threshold} requises).\n\n"
-        "Le président doit convoquer la conférence des maires (article L5211-11-3 du CGCT).\n\n"
-        f"Consulter la demande : {url}\n"
-    )
+    rendered = REQUEST_REACHED.render({"request": request, "url": url})
     emails = [
-        Email(
+        rendered.email(
             dedup_key=f"mayors-request:{request.pk}:reached:{user.pk}",
-            category=NOTIFICATION_CATEGORY,
             to_email=user.email,
             to_name=user.get_full_name(),
-            subject=f"Demande des maires à convoquer : {request.subject}"[:250],
-            body_text=body_text,
         )
         for user in secretariat_recipients(body=request.body)
     ]

@@ -9,7 +9,7 @@ effectuée"), and records an audit event.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from conferences.sessions import services as scheduling
 from governance import legal_calendar
 from governance.audit import record_event
 from governance.models import Membership, Person, User
+from governance.perms import ensure
 
 # The sessions whose minutes may be drafted, and at which minutes may be adopted.
 HELD_STATUSES = (Session.Status.HELD, Session.Status.CLOSED)
@@ -55,10 +56,7 @@ def reached(status: str, step: str) -> bool:
 
 
 def require_manager(actor: User, session: Session) -> None:
-    if not perms.can_manage_sessions(actor) or (
-        not actor.is_superuser and session.body.epci_id != actor.epci_id
-    ):
-        raise PermissionDenied
+    ensure(perms.can_manage_session, actor, session)
 
 
 def lock_minutes(minutes: Minutes) -> Minutes:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from conferences import perms
 from conferences.minutes import selectors
@@ -182,6 +182,7 @@ def minutes_correction(request, pk):
     )
 
 
+@require_safe
 def minutes_versions(request, pk):
     session = _managed_session(request, pk)
     minutes = selectors.minutes_of(session)

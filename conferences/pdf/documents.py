@@ -16,6 +16,7 @@ from conferences.models import RenderedDocument, Session
 from conferences.pdf import sources
 from conferences.pdf.fingerprint import fingerprint
 from conferences.pdf.render import render_source
+from core.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -71,18 +72,16 @@ def ensure_rendered(*, session: Session, kind: str) -> RenderedDocument:
             document.save(update_fields=["status"])
         # One queued rendering per document and data state, however often the page is polled.
         if cache.add(_queued_key(document.pk, current), True, QUEUED_TTL):
-            transaction.on_commit(lambda: _enqueue(session.pk, kind))
+            from conferences.pdf.tasks import render_session_document
+
+            # A broker that is down is logged, never a 500 on the page: the queued mark expires
+            # after QUEUED_TTL and the next view of the page queues the rendering again.
+            enqueue_on_commit(render_session_document, session.pk, str(kind))
     return document
 
 
 def _queued_key(pk: int, print_fingerprint: str) -> str:
     return f"pdf-queued:{pk}:{print_fingerprint}"
-
-
-def _enqueue(session_id: int, kind: str) -> None:
-    from conferences.pdf.tasks import render_session_document
-
-    render_session_document.delay(session_id, str(kind))
 
 
 def build_document(*, session_id: int, kind: str) -> str:

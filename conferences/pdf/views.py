@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from conferences import perms
 from conferences.models import Publication, RenderedDocument
@@ -46,6 +47,7 @@ def _session_for(request, pk: int, kind: str):
 
 
 @login_not_required
+@require_safe
 def session_pdf(request, pk, kind):
     if kind not in Kind.values:
         raise Http404

@@ -11,11 +11,11 @@ the distribution twice (retry, redelivery, a second click) sends nothing more.
 from __future__ import annotations
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from conferences.models import AgendaItem, Publication
 from conferences.publication import selectors
+from core.notifications import Notification, Rendered
 from core.services import Email, queue_emails
 from governance import legal_calendar
 from governance.audit import record_event
@@ -38,17 +38,32 @@ def _greeting(first_name: str, last_name: str) -> str:
     return f"Bonjour {first_name} {last_name},".replace("  ", " ")
 
 
-def _emails(*, recipients, prefix: str, category: str, subject: str, body: str) -> list[Email]:
-    """One Email per recipient (dicts with pk, first_name, last_name, email): the body is
-    rendered once, only the greeting differs."""
+OPINIONS = Notification(
+    category="publication.opinions",
+    subject='Avis de la {{ session.body.name }} — séance du {{ day|date:"d/m/Y" }}',
+    text="email/conferences/minutes_opinions.txt",
+)
+# The list of deliberations and the minutes: the category and subject name the document.
+COUNCILLORS_INFORMED = {
+    kind: Notification(
+        category=f"publication.councillors.{kind}",
+        subject="{{ publication.get_kind_display }} — {{ session.body.name }} — séance du "
+        '{{ day|date:"d/m/Y" }}',
+        text="email/conferences/minutes_information.txt",
+    )
+    for kind in (Kind.DELIBERATIONS, Kind.MINUTES)
+}
+
+
+def _emails(*, recipients, prefix: str, rendered: Rendered) -> list[Email]:
+    """One Email per recipient (dicts with pk, first_name, last_name, email): the notification
+    is rendered once, only the greeting differs."""
     return [
-        Email(
+        rendered.email(
             dedup_key=f"{prefix}:{r['pk']}",
-            category=category,
             to_email=r["email"],
             to_name=f"{r['first_name']} {r['last_name']}",
-            subject=subject,
-            body_text=f"{_greeting(r['first_name'], r['last_name'])}\n\n{body}",
+            greeting=_greeting(r["first_name"], r["last_name"]),
         )
         for r in recipients
     ]
@@ -64,23 +79,20 @@ def broadcast_opinions(*, publication: Publication) -> int:
         .exclude(opinion="")
         .order_by("position", "pk")
     )
-    body = render_to_string(
-        "email/conferences/minutes_opinions.txt",
+    rendered = OPINIONS.render(
         {
             "session": session,
             "day": day,
             "opinions": opinions,
             "publication": publication,
             "link": public_link(publication),
-        },
+        }
     )
     recipients = selectors.municipal_councillors(epci_id=session.body.epci_id, day=day)
     emails = _emails(
         recipients=recipients,
         prefix=f"opinions:{session.pk}:v{publication.version}",
-        category="publication.opinions",
-        subject=f"Avis de la {session.body.name} — séance du {day:%d/%m/%Y}",
-        body=body,
+        rendered=rendered,
     )
     queued = queue_emails(emails=emails)
     record_event(
@@ -98,23 +110,19 @@ def inform_councillors(*, publication: Publication) -> int:
     councillors who do not sit on the council (L5211-40-2). Returns the number newly queued."""
     session = publication.session
     day = legal_calendar.legal_day_of(session.starts_at)
-    body = render_to_string(
-        "email/conferences/minutes_information.txt",
+    rendered = COUNCILLORS_INFORMED[publication.kind].render(
         {
             "session": session,
             "day": day,
             "publication": publication,
             "link": public_link(publication),
-        },
+        }
     )
     recipients = selectors.councillors_not_sitting(session=session, day=day)
     emails = _emails(
         recipients=recipients,
         prefix=f"councillors:{publication.kind}:{session.pk}:v{publication.version}",
-        category=f"publication.councillors.{publication.kind}",
-        subject=f"{publication.get_kind_display()} — {session.body.name} — séance du "
-        f"{day:%d/%m/%Y}",
-        body=body,
+        rendered=rendered,
     )
     queued = queue_emails(emails=emails)
     record_event(

@@ -12,11 +12,12 @@ overwritten, a correction is a new version next to it. Distributing it by email 
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -30,9 +31,11 @@ from conferences.minutes.services import (
     require_manager,
 )
 from conferences.models import AgendaItem, Minutes, MinutesVersion, Publication, Session
+from core.queue import enqueue_on_commit
 from governance import legal_calendar
 from governance.audit import record_event
 from governance.models import AuditEvent, User
+from governance.rules import BodyKind
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +83,7 @@ def _queue(*, actor: User, session: Session, kind: str, version: int) -> None:
         kind=kind,
         version=version,
     )
-    transaction.on_commit(
-        lambda: publish_document.delay(session.pk, kind, version, getattr(actor, "pk", None))
-    )
+    enqueue_on_commit(publish_document, session.pk, kind, version, getattr(actor, "pk", None))
 
 
 def _already_requested(session: Session, kind: str, version: int) -> bool:
@@ -197,6 +198,8 @@ def store_publication(
     """Render and store the publication once: a second run (retry, redelivery) returns the row
     already stored. Minutes are stored only for their latest adopted version (a correction
     adopted in between is published by its own request). Returns None when skipped."""
+    from conferences.publication.tasks import distribute_publication
+
     existing = Publication.objects.filter(session_id=session_id, kind=kind, version=version)
     if publication := existing.first():
         return publication
@@ -235,7 +238,7 @@ def store_publication(
                 version=version,
                 late=publication.late,
             )
-            transaction.on_commit(lambda: _queue_distribution(publication.pk))
+            enqueue_on_commit(distribute_publication, publication.pk)
     except IntegrityError:
         # Another worker stored it first: keep theirs, drop our copy of the file.
         publication.file.delete(save=False)
@@ -243,7 +246,74 @@ def store_publication(
     return publication
 
 
-def _queue_distribution(publication_id: int) -> None:
-    from conferences.publication.tasks import distribute_publication
+# --- Catching up (periodic task) ------------------------------------------------------------------
 
-    distribute_publication.delay(publication_id)
+# A request or a publication younger than this is left to the task queued for it; an older one
+# still not done was lost on the way (a broker that was down, a worker killed between storing a
+# publication and queuing its distribution) and is queued again.
+CATCH_UP_AFTER = timedelta(minutes=10)
+# How far back the sweep looks: the legal delays run in weeks (one week to put online, one month
+# to inform the councillors, docs/DOMAIN.md), so two months covers any outage.
+CATCH_UP_WINDOW = timedelta(days=60)
+DISTRIBUTED = ("publication.opinions_broadcast", "publication.councillors_informed")
+
+
+def requests_to_publish(*, now=None) -> list[tuple[int, str, int, int | None]]:
+    """(session id, kind, version, actor id) of each publication requested between
+    CATCH_UP_WINDOW and CATCH_UP_AFTER ago and not stored, leaving out minutes superseded by a
+    later adopted version (their own request publishes them). Four queries."""
+    now = now or timezone.now()
+    requested = {}
+    for object_id, data, actor_id in AuditEvent.objects.filter(
+        action=REQUESTED,
+        object_type="conferences.session",
+        at__lt=now - CATCH_UP_AFTER,
+        at__gte=now - CATCH_UP_WINDOW,
+    ).values_list("object_id", "data", "actor_id"):
+        key = (int(object_id), data.get("kind"), data.get("version"))
+        requested.setdefault(key, actor_id)
+    if not requested:
+        return []
+    session_ids = {session_id for session_id, _, _ in requested}
+    stored = set(
+        Publication.objects.filter(session_id__in=session_ids).values_list(
+            "session_id", "kind", "version"
+        )
+    )
+    latest_minutes = dict(
+        MinutesVersion.objects.filter(minutes__session_id__in=session_ids)
+        .values("minutes__session_id")
+        .annotate(latest=Max("number"))
+        .values_list("minutes__session_id", "latest")
+    )
+    return [
+        (session_id, kind, version, actor_id)
+        for (session_id, kind, version), actor_id in sorted(requested.items())
+        if (session_id, kind, version) not in stored
+        and (kind != Kind.MINUTES or latest_minutes.get(session_id) == version)
+    ]
+
+
+def publications_to_distribute(*, now=None) -> list[int]:
+    """Ids of the publications stored between CATCH_UP_WINDOW and CATCH_UP_AFTER ago that call
+    for a distribution (the opinions; the council's documents, docs/DOMAIN.md) and have none
+    recorded. Two queries."""
+    now = now or timezone.now()
+    candidates = list(
+        Publication.objects.filter(
+            published_at__lt=now - CATCH_UP_AFTER, published_at__gte=now - CATCH_UP_WINDOW
+        )
+        .filter(Q(kind=Kind.OPINIONS) | Q(body__kind=BodyKind.COUNCIL))
+        .order_by("published_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    if not candidates:
+        return []
+    done = set(
+        AuditEvent.objects.filter(
+            action__in=DISTRIBUTED,
+            object_type="conferences.publication",
+            object_id__in=[str(pk) for pk in candidates],
+        ).values_list("object_id", flat=True)
+    )
+    return [pk for pk in candidates if str(pk) not in done]

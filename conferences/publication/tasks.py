@@ -10,6 +10,7 @@ from celery import shared_task
 from conferences.models import Publication
 from conferences.publication import distribution
 from conferences.publication import services as publication
+from core.queue import enqueue_each
 
 
 @shared_task(
@@ -38,3 +39,15 @@ def distribute_publication(publication_id: int) -> int:
     message per recipient, exactly once even when the task runs again."""
     stored = Publication.objects.select_related("session__body__epci").get(pk=publication_id)
     return distribution.distribute(publication=stored)
+
+
+@shared_task(name="conferences.publication.tasks.catch_up_publications")
+def catch_up_publications() -> int:
+    """Periodic: a publication requested but never stored, or stored but never distributed (a
+    broker that was down, a worker killed in between), is queued again. Both tasks are safe to
+    run twice. Returns how many were queued."""
+    # Both lists first: a publication this run stores queues its own distribution.
+    requests = publication.requests_to_publish()
+    to_distribute = publication.publications_to_distribute()
+    queued = enqueue_each(publish_document, requests)
+    return queued + enqueue_each(distribute_publication, to_distribute)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.views.decorators.http import require_safe
 
 from conferences import perms
 from conferences.models import Publication
@@ -18,6 +19,7 @@ from conferences.publication import selectors
 
 
 @login_not_required
+@require_safe
 def public_body(request, pk):
     body = selectors.public_body(pk)
     return render(
@@ -28,6 +30,7 @@ def public_body(request, pk):
 
 
 @login_not_required
+@require_safe
 def publication_download(request, pk, filename):
     publication = selectors.public_publication(pk)
     if filename != publication.filename:
@@ -59,7 +62,7 @@ class PublicationsFeed(Feed):
     )
 
     def link(self):
-        return reverse("home")
+        return reverse("portal:home")
 
     def items(self):
         return selectors.latest_publications(selectors.FEED_PUBLICATIONS)
@@ -108,6 +111,7 @@ class PublicationsRssFeed(PublicationsFeed):
     feed_type = Rss201rev2Feed
 
 
+@require_safe
 def publication_dashboard(request):
     if not perms.can_manage_sessions(request.user):
         raise PermissionDenied
@@ -119,5 +123,5 @@ def publication_dashboard(request):
     )
 
 
-publications_feed = login_not_required(PublicationsFeed())
-publications_rss = login_not_required(PublicationsRssFeed())
+publications_feed = login_not_required(require_safe(PublicationsFeed()))
+publications_rss = login_not_required(require_safe(PublicationsRssFeed()))

@@ -21,6 +21,7 @@ from conferences.models import Proxy, Reply, Session
 from conferences.sitting.selectors import answering_membership, proxies_in_force, standing_proxies
 from governance.audit import record_event
 from governance.models import Membership, Person, User
+from governance.perms import ensure
 
 ONE_PROXY_MESSAGE = (
     "{holder} détient déjà un pouvoir pour cette séance : un membre ne peut en détenir qu'un "
@@ -59,10 +60,7 @@ def record_reply(
     session_count: int = 1,
 ) -> Reply:
     """The secretariat records a member's answer on their behalf (a call, a letter)."""
-    if not perms.can_manage_sessions(actor) or (
-        not actor.is_superuser and session.body.epci_id != actor.epci_id
-    ):
-        raise PermissionDenied
+    ensure(perms.can_manage_session, actor, session)
     return _file_reply(
         actor=actor,
         session=session,

@@ -9,10 +9,12 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from conferences import perms
 from conferences.models import AgendaDocument, AgendaItem, Session
 from conferences.sessions.uploads import AGENDA_DOCUMENT
 from governance.audit import record_event
 from governance.models import Body, Commune, Membership, Person, User
+from governance.perms import ensure
 
 # Changing these fields of a convened session re-notifies every recipient.
 NOTIFIED_FIELDS = ("starts_at", "place_commune", "address", "mode", "video_url")
@@ -61,6 +63,7 @@ def create_session(
 ) -> Session:
     """Create a draft session. Created from a mayors' request that reached its threshold, the
     session is linked to it and the request is marked convened (L5211-11-3)."""
+    ensure(perms.can_create_session, actor, body)
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": "La séance doit avoir lieu dans le futur."})
     if mode != Session.Mode.VIDEO and not (place_commune or address):
@@ -95,6 +98,7 @@ def update_session(*, actor: User, session: Session, **fields) -> Session:
     """Change a session's details. Once convened, a change of date, place or mode is sent to
     every recipient as an update of the convocation (the notice runs again from it)."""
     session = Session.objects.select_for_update().get(pk=session.pk)
+    ensure(perms.can_manage_session, actor, session)
     if session.status not in (Session.Status.DRAFT, Session.Status.CONVENED):
         raise ValidationError("Cette séance ne peut plus être modifiée.")
     if "starts_at" in fields and fields["starts_at"] <= timezone.now():
@@ -139,6 +143,7 @@ def add_agenda_item(
     summary_note: str = "",
 ) -> AgendaItem:
     session = Session.objects.select_for_update().get(pk=session.pk)
+    ensure(perms.can_manage_session, actor, session)
     _editable_agenda(session)
     last = session.items.aggregate(last=Max("position"))["last"] or 0
     item = AgendaItem.objects.create(
@@ -159,6 +164,7 @@ def add_agenda_item(
 @transaction.atomic
 def update_agenda_item(*, actor: User, item: AgendaItem, **fields) -> AgendaItem:
     session = Session.objects.select_for_update().get(pk=item.session_id)
+    ensure(perms.can_manage_session, actor, session)
     _editable_agenda(session)
     changed = [name for name, value in fields.items() if getattr(item, name) != value]
     for name in changed:
@@ -180,6 +186,7 @@ def update_agenda_item(*, actor: User, item: AgendaItem, **fields) -> AgendaItem
 def move_agenda_item(*, actor: User, item: AgendaItem, direction: str) -> None:
     """Swap an item with its neighbour ("up" or "down"); positions stay 1..n."""
     session = Session.objects.select_for_update().get(pk=item.session_id)
+    ensure(perms.can_manage_session, actor, session)
     _editable_agenda(session)
     items = list(session.items.order_by("position", "pk"))
     index = next(i for i, other in enumerate(items) if other.pk == item.pk)
@@ -197,6 +204,7 @@ def move_agenda_item(*, actor: User, item: AgendaItem, direction: str) -> None:
 @transaction.atomic
 def remove_agenda_item(*, actor: User, item: AgendaItem) -> None:
     session = Session.objects.select_for_update().get(pk=item.session_id)
+    ensure(perms.can_manage_session, actor, session)
     _editable_agenda(session)
     title = item.title
     item.delete()
@@ -220,6 +228,7 @@ def attach_document(*, actor: User, item: AgendaItem, uploaded) -> AgendaDocumen
     kind = AGENDA_DOCUMENT.check(uploaded)
     name = uploaded.name  # the plain name the check gave it
     session = Session.objects.select_for_update().get(pk=item.session_id)
+    ensure(perms.can_manage_session, actor, session)
     _editable_agenda(session)
     document = AgendaDocument(
         item=item, name=name, size=uploaded.size, content_type=kind.content_type, uploaded_by=actor

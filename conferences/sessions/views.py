@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from conferences import perms
 from conferences.convocations import selectors as convocation_selectors
@@ -41,6 +41,7 @@ def managed_session(request, pk) -> Session:
 
 
 @login_not_required
+@require_safe
 def session_detail(request, pk):
     try:
         session = selectors.session_detail(request.user, pk)
@@ -69,6 +70,7 @@ def session_detail(request, pk):
     return render(request, "conferences/sessions/detail.html", context)
 
 
+@require_safe
 def session_manage_list(request):
     if not perms.can_manage_sessions(request.user):
         raise PermissionDenied
@@ -80,7 +82,8 @@ def session_manage_list(request):
 
 
 def session_create(request):
-    if not perms.can_manage_sessions(request.user):
+    # A superuser without an EPCI has none to create in (governance/perms.py).
+    if not gov_perms.can_create_in_own_epci(request.user):
         raise PermissionDenied
     bodies = gov_perms.bodies_for(request.user)
     initial = {}
@@ -240,6 +243,7 @@ def item_upload(request, pk):
 
 
 @login_not_required
+@require_safe
 def document_download(request, pk):
     try:
         document = selectors.document(request.user, pk)

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,6 +34,7 @@ from conferences.sitting.selectors import sitting as load_sitting
 from governance import legal_calendar
 from governance.audit import record_event
 from governance.models import Membership, Person, User
+from governance.perms import ensure
 
 # Where arrivals, departures, withdrawals and votes may be recorded: the secretariat opens the
 # session (HELD) on the day, but may start recording as soon as it is convened.
@@ -51,10 +52,7 @@ class BallotInput:
 
 
 def _require_manager(actor: User, session: Session) -> None:
-    if not perms.can_manage_sessions(actor) or (
-        not actor.is_superuser and session.body.epci_id != actor.epci_id
-    ):
-        raise PermissionDenied
+    ensure(perms.can_manage_session, actor, session)
 
 
 def _locked(session: Session) -> Session:

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.queue import enqueue_each, enqueue_on_commit
 from governance.audit import record_event
 from governance.importers import cog, epcicom, populations, rne
 from governance.importers import formats as f
@@ -21,6 +22,7 @@ from governance.importers.errors import ErrorCollector, ImportRejected
 from governance.importers.readers import ProgressCallback, Source
 from governance.importers.summary import ImportSummary, ParseContext
 from governance.models import EPCI, ImportRun, User
+from governance.perms import can_manage_epci, ensure
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +116,9 @@ def queue_import(
     *, epci: EPCI, upload: UploadedFile, kind: str, vintage: int | None, actor: User
 ) -> ImportRun:
     """Store the uploaded file and import it in the background once the upload is committed."""
+    ensure(can_manage_epci, actor, epci.pk)
+    from governance.tasks import run_import
+
     with transaction.atomic():
         run = ImportRun.objects.create(
             epci=epci,
@@ -132,17 +137,10 @@ def queue_import(
             file=run.original_name,
             kind=kind,
         )
-        transaction.on_commit(partial(_enqueue, run.pk))
+        # With the broker down the run stays QUEUED, visible as such, and the sweep
+        # (sweep_stuck_import_runs) queues it again.
+        enqueue_on_commit(run_import, run.pk)
     return run
-
-
-def _enqueue(import_run_id: int) -> None:
-    from governance.tasks import run_import
-
-    try:
-        run_import.delay(import_run_id)
-    except Exception:  # noqa: BLE001 - broker down: the run stays queued and visible as such
-        logger.warning("Broker indisponible : import %s laissé en file d'attente", import_run_id)
 
 
 def run_import_run(*, import_run_id: int) -> str:
@@ -222,6 +220,5 @@ def sweep_stuck_import_runs(*, now=None) -> int:
             status=ImportRun.Status.QUEUED, created_at__lt=now - REQUEUE_AFTER
         ).values_list("pk", flat=True)
     )
-    for pk in queued:
-        run_import.delay(pk)
+    enqueue_each(run_import, queued)
     return len(queued)

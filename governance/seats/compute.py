@@ -130,6 +130,14 @@ def _seats_word(count: int) -> str:
     return "siège" if count in (0, 1) else "sièges"
 
 
+def _remaining(count: int) -> str:
+    if count == 0:
+        return "aucun ne reste à répartir"
+    if count == 1:
+        return "1 reste à répartir"
+    return f"{count} restent à répartir"
+
+
 class _Run:
     """Mutable state of one pass; `steps` collects what a secretariat will read."""
 
@@ -228,14 +236,15 @@ def _iv_1_to_3(communes: tuple[CommuneInput, ...], table: int, population: int) 
         "IV 1°",
         f"Quotient : {_n(population)} ÷ {table} = {_avg(quotient)} habitants par siège. "
         f"Les parts entières de population ÷ quotient donnent {given} "
-        f"{_seats_word(given)} ; {table - given} restent à répartir à la plus forte moyenne.",
+        f"{_seats_word(given)} ; {_remaining(table - given)} à la plus forte moyenne.",
         whole_parts=tuple(whole_parts),
     )
     awards = run.highest_average(table - given, run.seats)
     run.step(
         "IV 1°",
         f"Plus forte moyenne, siège par siège (population ÷ (sièges détenus + 1)) : "
-        f"{len(awards)} {_seats_word(len(awards))} attribués.",
+        f"{len(awards)} {_seats_word(len(awards))} "
+        f"{'attribué' if len(awards) < 2 else 'attribués'}.",
         awards=awards,
     )
     run.record_ties(awards, "IV 1°")
@@ -384,7 +393,7 @@ def compute_distribution(
         awards = run.highest_average(v_seats, run.seats)
         run.step(
             "V",
-            f"Les {len(run.right)} sièges de droit dépassent 30 % des {table} sièges du "
+            f"Sièges de droit : {len(run.right)}, plus de 30 % des {table} sièges du "
             f"tableau ({_avg(V_THRESHOLD * table)}) : 10 % des {total_iii_iv} sièges des III "
             f"et IV = {_avg(total_iii_iv * V_RATE)}, soit {v_seats} sièges de plus "
             f"(entier inférieur), répartis à la plus forte moyenne.",
@@ -394,7 +403,7 @@ def compute_distribution(
     else:
         run.step(
             "V",
-            f"Les {len(run.right)} sièges de droit ne dépassent pas 30 % des {table} sièges "
+            f"Sièges de droit : {len(run.right)}, pas plus de 30 % des {table} sièges "
             f"du tableau ({_avg(V_THRESHOLD * table)}) : pas de sièges supplémentaires.",
         )
 
@@ -410,8 +419,8 @@ def compute_distribution(
             "VI",
             f"Les communes peuvent créer et répartir au plus {vi_max} sièges (10 % des "
             f"{total_iii_iv} sièges des III et IV, entier inférieur), à la majorité qualifiée "
-            f"des conseils municipaux ; la part de sièges de chaque commune reste à moins de "
-            f"20 % de sa part de population.",
+            f"des conseils municipaux ; la part de sièges de chaque commune ne s'écarte pas de "
+            f"plus de 20 % de sa part de population.",
         )
 
     return Distribution(

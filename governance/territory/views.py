@@ -29,7 +29,7 @@ def epci_install(request):
                 apply_errors(install, exc)
             else:
                 _report(request, result, user)
-                return redirect("epci_install")
+                return redirect("governance:epci_install")
         search = SirenForm({"siren": request.POST.get("siren", "")})
     else:
         search = SirenForm(request.GET or None)

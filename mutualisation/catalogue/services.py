@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from governance.audit import record_event
 from governance.models import EPCI, Commune, User
+from governance.perms import ensure
+from mutualisation import perms
 from mutualisation.common import epci_ref, refuse
 from mutualisation.models import (
     Convention,
@@ -55,6 +57,7 @@ STANDARD_OFFERS = (
 @transaction.atomic
 def create_standard_offers(*, actor: User | None, epci: EPCI) -> list[ServiceOffer]:
     """Create the four offers of the standard convention (idempotent)."""
+    ensure(perms.can_manage_epci, actor, epci.pk)
     offers = []
     for spec in STANDARD_OFFERS:
         offer, created = ServiceOffer.objects.get_or_create(
@@ -68,6 +71,7 @@ def create_standard_offers(*, actor: User | None, epci: EPCI) -> list[ServiceOff
 
 @transaction.atomic
 def create_offer(*, actor: User, epci: EPCI, **fields) -> ServiceOffer:
+    ensure(perms.can_manage_epci, actor, epci.pk)
     offer = ServiceOffer.objects.create(epci=epci, **fields)
     record_event(action="mutualisation.offer.created", actor=actor, epci=epci, target=offer)
     return offer
@@ -107,6 +111,7 @@ def record_convention(
     signed_on: date | None = None,
     signed_pdf=None,
 ) -> Convention:
+    ensure(perms.can_manage_epci, actor, commune.epci_id)
     if valid_until is not None and valid_until < valid_from:
         raise refuse("La fin de validité précède son début.")
     if any(o.epci_id != commune.epci_id for o in options):
@@ -144,6 +149,7 @@ def attach_signed_convention(
     *, actor: User, convention: Convention, signed_on: date, signed_pdf
 ) -> Convention:
     """Store the signed PDF and the signature date: from then on the options are in force."""
+    ensure(perms.can_manage_epci, actor, convention.epci_id)
     SIGNED_CONVENTION.check(signed_pdf)
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
     convention.signed_on = signed_on
@@ -200,12 +206,17 @@ def _save(
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"Champs inattendus : {', '.join(sorted(unknown))}")
-    epci_id = _actor_epci_id(actor)
+    foreign = instance is not None and actor is not None and instance.epci_id != actor.epci_id
+    if foreign and not actor.is_superuser:
+        raise refuse("Cet élément n'appartient pas à votre EPCI.")
+    ensure(perms.can_save_catalogue, actor, instance)
+    # An existing entry stays in its own EPCI (a superuser edits any EPCI's, governance/perms.py).
+    epci_id = _actor_epci_id(actor) if instance is None else instance.epci_id
     if instance is None:
         obj = model(epci_id=epci_id)
         changed = sorted(fields)
     else:
-        if instance.pk is None or instance.epci_id != epci_id:
+        if instance.pk is None:
             raise refuse("Cet élément n'appartient pas à votre EPCI.")
         obj = model.objects.select_for_update().get(pk=instance.pk)
         changed = sorted(name for name, value in fields.items() if getattr(obj, name) != value)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from core.uploads import serve_upload
 from mutualisation import perms
@@ -22,10 +23,11 @@ from mutualisation.models import (
     StaffMember,
     TrainingSession,
 )
-from mutualisation.pages import report_errors, require_manager
+from mutualisation.pages import report_errors, require_own_epci_manager
 from mutualisation.uploads import SIGNED_CONVENTION
 
 
+@require_safe
 def catalogue(request):
     commune = perms.acting_commune(request.user)
     return render(
@@ -39,6 +41,7 @@ def catalogue(request):
     )
 
 
+@require_safe
 def convention_list(request):
     if not (perms.is_staff(request.user) or perms.acts_for_commune(request.user)):
         raise PermissionDenied
@@ -53,7 +56,7 @@ def convention_list(request):
 
 
 def convention_create(request):
-    require_manager(request.user)
+    require_own_epci_manager(request.user)
     form = forms.ConventionForm(
         request.POST or None, request.FILES or None, epci_id=request.user.epci_id
     )
@@ -104,6 +107,7 @@ def convention_detail(request, pk):
     )
 
 
+@require_safe
 def convention_pdf(request, pk):
     convention = selectors.convention_detail(request.user, pk)
     if not convention.signed_pdf:
@@ -176,6 +180,7 @@ def _secretariat_only(user):
         raise PermissionDenied
 
 
+@require_safe
 def setup(request):
     _secretariat_only(request.user)
     epci_id = request.user.epci_id
@@ -216,13 +221,16 @@ def _edit(request, kind: Kind, pk: int | None):
     if pk is not None:
         # Scope first: another EPCI's object is a 404 whoever asks, a 403 only inside the EPCI.
         instance = get_object_or_404(
-            kind.model.objects.filter(epci_id=request.user.epci_id).select_related(
+            perms.in_epci_scope(kind.model.objects.all(), request.user).select_related(
                 *kind.select_related
             ),
             pk=pk,
         )
+    if instance is None and not perms.can_manage_own_epci(request.user):
+        raise PermissionDenied  # a new entry goes into the account's EPCI
     _secretariat_only(request.user)
-    form = kind.form(request.POST or None, instance=instance, epci_id=request.user.epci_id)
+    epci_id = instance.epci_id if instance is not None else request.user.epci_id
+    form = kind.form(request.POST or None, instance=instance, epci_id=epci_id)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form._meta.fields}
         try:

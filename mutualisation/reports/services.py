@@ -7,8 +7,11 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
+from core.queue import enqueue_on_commit
 from governance.audit import record_event
 from governance.models import EPCI, User
+from governance.perms import ensure
+from mutualisation import perms
 from mutualisation.common import epci_ref, refuse
 from mutualisation.models import (
     SCHEMA_CONSULTATION_BASIS,
@@ -24,7 +27,7 @@ def _regenerate_on_commit(*, epci_id: int, year: int) -> ProgressReport:
     from mutualisation.reports.tasks import generate_progress_report
 
     report, _ = ProgressReport.objects.get_or_create(epci_id=epci_id, year=year)
-    transaction.on_commit(lambda: generate_progress_report.delay(report.pk))
+    enqueue_on_commit(generate_progress_report, report.pk)
     return report
 
 
@@ -32,6 +35,7 @@ def _regenerate_on_commit(*, epci_id: int, year: int) -> ProgressReport:
 def record_saving(
     *, actor: User, epci: EPCI, year: int, label: str, amount: Decimal
 ) -> SavingRecord:
+    ensure(perms.can_manage_epci, actor, epci.pk)
     if amount < 0:
         raise refuse("Une économie est un montant positif.")
     saving = SavingRecord.objects.create(
@@ -53,6 +57,7 @@ def record_saving(
 def record_staff_provision(
     *, actor: User, epci: EPCI, year: int, direction: str, fte: Decimal
 ) -> StaffProvision:
+    ensure(perms.can_manage_epci, actor, epci.pk)
     """Set (or correct) the FTE a direction placed at disposal in a year."""
     if fte < 0:
         raise refuse("Le nombre d'ETP ne peut pas être négatif.")
@@ -73,6 +78,7 @@ def record_staff_provision(
 
 @transaction.atomic
 def request_progress_report(*, actor: User, epci: EPCI, year: int) -> ProgressReport:
+    ensure(perms.can_manage_epci, actor, epci.pk)
     report = _regenerate_on_commit(epci_id=epci.pk, year=year)
     record_event(
         action="mutualisation.report.requested",
@@ -89,6 +95,7 @@ def link_schema_consultation(
     *, actor: User, epci: EPCI, title: str, consultation: models.Model | None
 ) -> MutualisationSchema:
     """Record the schéma and link the referral that consults the municipal councils on it."""
+    ensure(perms.can_manage_epci, actor, epci.pk)
     if consultation is not None and (
         consultation.epci_id != epci.pk or consultation.legal_basis != SCHEMA_CONSULTATION_BASIS
     ):

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.queue import enqueue_each
 from mutualisation.models import ProgressReport
 from mutualisation.reports import indicators
 
@@ -43,28 +44,42 @@ def _regenerate(report_id: int) -> tuple[str, str]:
     return "generated", old_name if old_name != report.file.name else ""
 
 
+# A storage or network error is tried again this many times, 60 s then 120 s later.
+RETRY_DELAY = 60
+
+
 @shared_task(
     name="mutualisation.tasks.generate_progress_report",
     bind=True,
     max_retries=2,
-    default_retry_delay=60,
     acks_late=True,
 )
 def generate_progress_report(self, report_id: int) -> str:
-    """(Re)generate the yearly report's PDF if its indicators changed since the stored one."""
+    """(Re)generate the yearly report's PDF if its indicators changed since the stored one. A
+    storage or network error (OSError) is transient: retried, and recorded as FAILED only once
+    the retries are spent; any other error is recorded at once."""
     try:
         outcome, stale = _regenerate(report_id)
+    except OSError as exc:
+        if not self.request.called_directly and self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=RETRY_DELAY * 2**self.request.retries) from exc
+        _record_failure(report_id, exc)
+        raise
     except Exception as exc:
-        ProgressReport.objects.filter(pk=report_id).update(
-            status=ProgressReport.Status.FAILED, error=str(exc)[:2000]
-        )
-        logger.exception("Rapport d'avancement %s : échec de la génération", report_id)
+        _record_failure(report_id, exc)
         raise
     if stale:
         from django.core.files.storage import default_storage
 
         default_storage.delete(stale)
     return outcome
+
+
+def _record_failure(report_id: int, exc: Exception) -> None:
+    ProgressReport.objects.filter(pk=report_id).update(
+        status=ProgressReport.Status.FAILED, error=str(exc)[:2000]
+    )
+    logger.exception("Rapport d'avancement %s : échec de la génération", report_id)
 
 
 @shared_task(name="mutualisation.tasks.refresh_progress_reports")
@@ -75,6 +90,5 @@ def refresh_progress_reports() -> int:
     ids = list(
         ProgressReport.objects.filter(year__in=[year - 1, year]).values_list("pk", flat=True)
     )
-    for pk in ids:
-        generate_progress_report.delay(pk)
+    enqueue_each(generate_progress_report, ids)
     return len(ids)

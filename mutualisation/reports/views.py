@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from core import exports
 from mutualisation import perms
@@ -24,6 +25,7 @@ def _stats_year(request, available: list[int]) -> int:
     return available[0] if available else timezone.localdate().year
 
 
+@require_safe
 def statistics(request):
     require_staff(request.user)
     epci_id = request.user.epci_id
@@ -49,6 +51,7 @@ def statistics(request):
     )
 
 
+@require_safe
 def statistics_export(request, fmt):
     """Requests per year, offer and commune as CSV or xlsx (`fmt`: the URL pattern admits only
     the export formats; the file name is ours)."""
@@ -79,7 +82,7 @@ def schema_overview(request):
         consultations=MutualisationSchema.consultation_choices(user.epci_id),
     )
     if request.method == "POST":
-        if not manage:
+        if not perms.can_manage_own_epci(request.user):
             raise PermissionDenied
         try:
             if schema_form.is_bound and schema_form.is_valid():
@@ -124,6 +127,7 @@ def schema_overview(request):
     )
 
 
+@require_safe
 def progress_report_pdf(request, year):
     require_staff(request.user)
     report = get_object_or_404(

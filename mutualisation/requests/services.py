@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from governance.audit import record_event
 from governance.models import Commune, User
-from mutualisation import notifications
+from governance.perms import ensure
+from mutualisation import notifications, perms
 from mutualisation.catalogue.services import check_offer_usable
 from mutualisation.common import epci_ref, refuse
 from mutualisation.deadlines import add_working_days
@@ -116,8 +117,9 @@ def _move(
             ),
             code="out_of_order",
         )
-    if step.by_staff and not _is_staff_of(actor, request):
+    if step.by_staff and actor is not None and not _is_staff_of(actor, request):
         raise refuse("Cette étape revient aux agents de l'EPCI.", code="forbidden")
+    ensure(perms.can_take_part_in_request, actor, request)
     from_status = request.status
     request.status = to
     for field, value in changes.items():
@@ -153,6 +155,7 @@ def file_request(
     attachments: tuple = (),
 ) -> ServiceRequest:
     """A commune asks for a service covered by its convention."""
+    ensure(perms.can_file_request, actor, commune)
     if not offer.takes_requests:
         raise refuse(
             f"« {offer.name} » ne se demande pas par une demande de service : utilisez le "
@@ -212,6 +215,7 @@ def _store_attachment(*, actor: User, request: ServiceRequest, upload) -> Reques
 
 @transaction.atomic
 def add_attachment(*, actor: User, request: ServiceRequest, upload) -> RequestAttachment:
+    ensure(perms.can_take_part_in_request, actor, request)
     ATTACHMENT.check(upload)
     request = _lock(request)
     if request.status in (S.CLOSED, S.DECLINED):
@@ -285,6 +289,7 @@ def rate_request(
     *, actor: User, request: ServiceRequest, rating: int, comment: str = ""
 ) -> tuple[ServiceRequest, bool]:
     """The commune rates the service once the request is closed (once)."""
+    ensure(perms.can_rate_request, actor, request)
     request = _lock(request)
     if request.status != S.CLOSED:
         raise refuse("La demande pourra être évaluée une fois close.", code="out_of_order")
@@ -309,6 +314,7 @@ def rate_request(
 def post_message(
     *, actor: User, request: ServiceRequest, body: str, from_staff: bool
 ) -> RequestMessage:
+    ensure(perms.can_take_part_in_request, actor, request)
     if not body.strip():
         raise refuse("Le message est vide.")
     request = _lock(request)
@@ -332,6 +338,7 @@ def post_message(
 def record_time(
     *, actor: User, request: ServiceRequest, minutes: int, spent_on: date, note: str = ""
 ) -> TimeEntry:
+    ensure(perms.can_handle_request, actor, request)
     if minutes <= 0:
         raise refuse("La durée doit être positive.")
     if spent_on > timezone.localdate():

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.uploads import serve_upload
 from mutualisation import perms
@@ -17,6 +17,7 @@ from mutualisation.requests import forms, selectors, services
 from mutualisation.uploads import ATTACHMENT
 
 
+@require_safe
 def request_list(request):
     if not (perms.is_staff(request.user) or perms.acts_for_commune(request.user)):
         raise PermissionDenied
@@ -71,6 +72,7 @@ def request_create(request, offer_pk):
     )
 
 
+@require_safe
 def request_detail(request, pk):
     service_request = selectors.request_detail(request.user, pk)
     staff = perms.can_handle_request(request.user, service_request)
@@ -185,12 +187,14 @@ def request_action(request, pk, action):
     return back
 
 
+@require_safe
 def attachment_download(request, pk, attachment_pk):
     service_request = get_object_or_404(perms.requests_for(request.user), pk=pk)
     attachment = get_object_or_404(service_request.attachments, pk=attachment_pk)
     return serve_upload(attachment.file, name=attachment.original_name, policy=ATTACHMENT)
 
 
+@require_safe
 def staff_dashboard(request):
     require_staff(request.user)
     context = selectors.staff_dashboard(request.user)

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from governance.audit import record_event
 from governance.models import Commune, User
-from mutualisation import notifications
+from governance.perms import ensure
+from mutualisation import notifications, perms
 from mutualisation.catalogue.services import check_offer_usable
 from mutualisation.common import epci_ref, refuse
 from mutualisation.models import (
@@ -73,6 +74,7 @@ def book_item(
     purpose: str = "",
 ) -> Booking:
     """Book an item for a commune; an item lent with its driver books a free driver too."""
+    ensure(perms.can_book, actor, commune)
     _period_checked(starts_at, ends_at)
     item = (
         EquipmentItem.objects.select_for_update(of=("self",))
@@ -127,6 +129,7 @@ def _lock_booking(booking: Booking) -> Booking:
 
 @transaction.atomic
 def cancel_booking(*, actor: User, booking: Booking) -> tuple[Booking, bool]:
+    ensure(perms.can_cancel_booking, actor, booking)
     booking = _lock_booking(booking)
     if booking.status == Booking.Status.CANCELLED:
         return booking, False
@@ -149,6 +152,7 @@ def record_return(
     *, actor: User, booking: Booking, damaged: bool, damage_notes: str = ""
 ) -> tuple[Booking, bool]:
     """EPCI staff note the item back, and any damage."""
+    ensure(perms.can_record_return, actor, booking)
     booking = _lock_booking(booking)
     if booking.status == Booking.Status.RETURNED:
         return booking, False
@@ -186,6 +190,7 @@ def plan_mission(
     request: ServiceRequest | None = None,
 ) -> Mission:
     """Place an itinerant secretary with a commune; one person is never in two places."""
+    ensure(perms.can_plan_mission, actor, commune)
     if end_date < start_date:
         raise refuse("La fin de la mission précède son début.")
     secretary = (
@@ -229,6 +234,7 @@ def plan_mission(
 
 @transaction.atomic
 def cancel_mission(*, actor: User, mission: Mission) -> tuple[Mission, bool]:
+    ensure(perms.can_cancel_mission, actor, mission)
     mission = (
         Mission.objects.select_for_update(of=("self",))
         .select_related("commune", "secretary__person")
@@ -258,6 +264,7 @@ def reserve_seat(
     attendee_email: str,
 ) -> tuple[SeatReservation, bool]:
     """A seat if one is left, else a place on the waitlist (first come, first served)."""
+    ensure(perms.can_reserve_seat, actor, commune)
     session = (
         TrainingSession.objects.select_for_update(of=("self",))
         .select_related("offer")
@@ -303,6 +310,7 @@ def cancel_seat(*, actor: User, seat: SeatReservation) -> tuple[SeatReservation,
     """Free a seat; the first on the waitlist then gets it."""
     session = TrainingSession.objects.select_for_update().get(pk=seat.session_id)
     seat = SeatReservation.objects.select_related("session").get(pk=seat.pk)
+    ensure(perms.can_cancel_seat, actor, seat)
     if seat.status == SeatReservation.Status.CANCELLED:
         return seat, False
     was_confirmed = seat.status == SeatReservation.Status.CONFIRMED

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from governance.models import Commune
 from mutualisation import perms
@@ -15,7 +15,13 @@ from mutualisation.models import (
     SeatReservation,
     TrainingSession,
 )
-from mutualisation.pages import report_done, report_errors, require_manager, require_staff
+from mutualisation.pages import (
+    report_done,
+    report_errors,
+    require_manager,
+    require_own_epci_manager,
+    require_staff,
+)
 from mutualisation.scheduling import forms, selectors, services
 
 
@@ -28,6 +34,7 @@ def _month(request) -> tuple[int, int]:
     return query.cleaned_data["annee"] or today.year, query.cleaned_data["mois"] or today.month
 
 
+@require_safe
 def booking_calendar(request):
     if not perms.sees_epci_pages(request.user):
         raise PermissionDenied
@@ -71,6 +78,7 @@ def booking_create(request):
     return render(request, "mutualisation/booking_form.html", {"form": form, "commune": commune})
 
 
+@require_safe
 def booking_list(request):
     if not perms.sees_epci_pages(request.user):
         raise PermissionDenied
@@ -78,6 +86,7 @@ def booking_list(request):
     return render(request, "mutualisation/booking_list.html", {"page": page})
 
 
+@require_safe
 def booking_detail(request, pk):
     booking = selectors.booking_detail(request.user, pk)
     return render(
@@ -120,6 +129,7 @@ def booking_return(request, pk):
     return redirect("mutualisation:booking_detail", pk=pk)
 
 
+@require_safe
 def mission_list(request):
     if not perms.sees_epci_pages(request.user):
         raise PermissionDenied
@@ -134,7 +144,7 @@ def mission_list(request):
 
 
 def mission_create(request):
-    require_manager(request.user)
+    require_own_epci_manager(request.user)
     form = forms.MissionForm(
         request.POST or None,
         communes=Commune.objects.filter(epci_id=request.user.epci_id).order_by("name", "pk"),
@@ -160,6 +170,7 @@ def mission_cancel(request, pk):
     return redirect("mutualisation:mission_list")
 
 
+@require_safe
 def training_list(request):
     if not perms.sees_epci_pages(request.user):
         raise PermissionDenied
@@ -170,7 +181,9 @@ def training_list(request):
 
 @require_POST
 def training_reserve(request, pk):
-    session = get_object_or_404(TrainingSession.objects.filter(epci_id=request.user.epci_id), pk=pk)
+    session = get_object_or_404(
+        perms.in_epci_scope(TrainingSession.objects.all(), request.user), pk=pk
+    )
     commune = perms.acting_commune(request.user)
     if commune is None:
         raise PermissionDenied

@@ -10,6 +10,8 @@ from django.db import transaction
 import questionnaires.services
 from governance.audit import record_event
 from governance.models import EPCI, Commune, User
+from governance.perms import ensure
+from mutualisation import perms
 from mutualisation.common import epci_ref, refuse
 from mutualisation.models import NeedsSurvey
 
@@ -24,6 +26,7 @@ def create_needs_survey(
     description: str = "",
     closes_on: date | None = None,
 ) -> NeedsSurvey:
+    ensure(perms.can_manage_epci, actor, epci.pk)
     questionnaire = questionnaires.services.create_questionnaire(
         actor=actor, epci=epci, title=title, description=description
     )
@@ -40,6 +43,7 @@ def answer_needs_survey(
     *, actor: User, survey: NeedsSurvey, commune: Commune, values: dict, submit: bool
 ):
     """A commune answers (or saves a draft) through the questionnaire engine."""
+    ensure(perms.can_answer_survey, actor, commune)
     if not survey.is_open:
         raise refuse("L'enquête est close : elle n'accepte plus de réponse.")
     if commune.epci_id != survey.epci_id:

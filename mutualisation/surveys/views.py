@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 import questionnaires.forms
 import questionnaires.selectors
@@ -21,7 +22,9 @@ from mutualisation.surveys import forms, selectors, services
 def _survey(request, pk):
 
     return get_object_or_404(
-        NeedsSurvey.objects.filter(epci_id=request.user.epci_id).select_related("questionnaire"),
+        perms.in_epci_scope(NeedsSurvey.objects.all(), request.user).select_related(
+            "questionnaire"
+        ),
         pk=pk,
     )
 
@@ -33,7 +36,7 @@ def survey_list(request):
     manage = perms.can_manage(request.user)
     form = forms.SurveyForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST":
-        if not manage:
+        if not perms.can_manage_own_epci(request.user):
             raise PermissionDenied
         if form.is_valid():
             survey = services.create_needs_survey(
@@ -131,6 +134,7 @@ def survey_answer(request, pk):
     )
 
 
+@require_safe
 def survey_answer_file(request, pk, question_pk):
     """A file the user's commune gave in answer to the survey (same scope as answering)."""
 

@@ -4,10 +4,10 @@ message with a unique dedup key, sent by id after commit, so each goes out once.
 from __future__ import annotations
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 
-from core.services import Email, queue_emails
+from core.notifications import Notification
+from core.services import queue_emails
 from referrals.consultation.selectors import commune_recipients
 from referrals.models import Opinion, Referral
 
@@ -19,6 +19,19 @@ def opinion_url(opinion: Opinion) -> str:
     )
 
 
+TRANSMISSION = Notification(
+    category="referral",
+    subject="Saisine de l'EPCI : {{ referral.subject }}",
+    text="email/referrals/transmission.txt",
+)
+REMINDER = Notification(
+    category="referral_reminder",
+    subject="Relance : saisine « {{ referral.subject }} » — échéance le "
+    '{{ opinion.deadline_effective|date:"d/m/Y" }}',
+    text="email/referrals/reminder.txt",
+)
+
+
 def queue_transmission(*, referral: Referral) -> None:
     opinions = list(referral.opinions.select_related("commune").order_by("pk"))
     recipients = commune_recipients([o.commune_id for o in opinions])
@@ -27,13 +40,11 @@ def queue_transmission(*, referral: Referral) -> None:
         for user in recipients.get(opinion.commune_id, []):
             context = {"referral": referral, "opinion": opinion, "link": opinion_url(opinion)}
             emails.append(
-                Email(
+                TRANSMISSION.email(
                     dedup_key=f"referral:{referral.pk}:sent:{opinion.commune_id}:{user.pk}",
-                    category="referral",
                     to_email=user.email,
                     to_name=user.get_full_name(),
-                    subject=f"Saisine de l'EPCI : {referral.subject}",
-                    body_text=render_to_string("email/referrals/transmission.txt", context),
+                    context=context,
                 )
             )
     queue_emails(emails=emails)

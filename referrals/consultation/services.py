@@ -18,9 +18,11 @@ from django.utils import timezone
 
 import questionnaires.selectors
 import questionnaires.services
+from core.queue import enqueue_on_commit
 from governance.audit import record_event
 from governance.legal_calendar import consultation_deadline, legal_day_of
 from governance.models import Commune, User
+from governance.perms import ensure
 from questionnaires.models import Response
 from referrals import perms
 from referrals.consultation.notifications import queue_transmission
@@ -28,17 +30,12 @@ from referrals.consultation.rules import LegalBasis, preset_for
 from referrals.models import Opinion, Referral, ReferralDocument
 
 
-def _require_secretariat(actor: User) -> None:
-    if not perms.can_manage(actor):
-        raise PermissionDenied
-
-
 def mark_changed(*, referral_id: int) -> None:
     """The referral's data changed: its synthesis PDF is rebuilt after commit."""
     Referral.objects.filter(pk=referral_id).update(data_version=F("data_version") + 1)
     from referrals.consultation.tasks import build_synthesis
 
-    transaction.on_commit(lambda: build_synthesis.delay(referral_id))
+    enqueue_on_commit(build_synthesis, referral_id)
 
 
 @transaction.atomic
@@ -57,7 +54,7 @@ def create_referral(
     """A consultation in preparation, with one line per consulted commune. The preset of the
     legal basis (referrals/rules.py) gives the deadline and the meaning of silence; for a data
     collection or a custom basis, `months`/`days` (and `silence`) come from the secretariat."""
-    _require_secretariat(actor)
+    ensure(perms.can_create_referral, actor)
     preset = preset_for(legal_basis)
     communes = sorted({c.pk: c for c in communes}.values(), key=lambda c: c.insee_code)
     if not communes:
@@ -107,7 +104,7 @@ def create_referral(
 
 @transaction.atomic
 def add_referral_document(*, actor: User, referral: Referral, title: str, file) -> ReferralDocument:
-    _require_secretariat(actor)
+    ensure(perms.can_manage_referral, actor, referral)
     if referral.status == Referral.Status.CLOSED:
         raise ValidationError("La saisine est close.")
     document = ReferralDocument.objects.create(referral=referral, title=title, file=file)
@@ -125,7 +122,7 @@ def add_referral_document(*, actor: User, referral: Referral, title: str, file) 
 def send_referral(*, actor: User, referral: Referral, now: datetime | None = None) -> bool:
     """Transmit the consultation to every consulted commune. Returns False when it was already
     sent (a double submit is "already done", not an error)."""
-    _require_secretariat(actor)
+    ensure(perms.can_manage_referral, actor, referral)
     now = now or timezone.now()
     if (
         referral.is_data_collection
@@ -200,12 +197,12 @@ def acknowledge_receipt(*, actor: User, opinion: Opinion, now: datetime | None =
 def record_paper_receipt(*, actor: User, opinion: Opinion, received_on: date) -> Opinion:
     """The secretariat enters the receipt date of a paper notification (or corrects one) while
     the commune has not answered; the deadline is computed again from it."""
-    _require_secretariat(actor)
     opinion = (
         Opinion.objects.select_for_update(of=("self",))
         .select_related("referral", "commune")
         .get(pk=opinion.pk)
     )
+    ensure(perms.can_manage_referral, actor, opinion.referral)
     if opinion.referral.status != Referral.Status.OPEN:
         raise ValidationError("La saisine n'est pas en cours.")
     if opinion.state != Opinion.State.AWAITING:
@@ -344,13 +341,13 @@ def record_late_deliberation(
 ) -> Opinion:
     """The secretariat records, for the record, a deliberation that arrived after the deadline.
     It never changes the legal outcome (state and verdict stay as the deadline left them)."""
-    _require_secretariat(actor)
     now = now or timezone.now()
     opinion = (
         Opinion.objects.select_for_update(of=("self",))
         .select_related("referral", "commune")
         .get(pk=opinion.pk)
     )
+    ensure(perms.can_manage_referral, actor, opinion.referral)
     if opinion.is_open_at(now) and opinion.state != Opinion.State.TACIT:
         raise ValidationError("Le délai court encore : c'est à la commune de déposer son avis.")
     opinion.late_verdict = verdict
@@ -377,8 +374,7 @@ def record_late_deliberation(
 def close_referral(*, actor: User | None, referral: Referral, now: datetime | None = None) -> bool:
     """Close the consultation (the secretariat, or the sweep once every deadline has passed).
     Conditional: returns False when it was already closed."""
-    if actor is not None:
-        _require_secretariat(actor)
+    ensure(perms.can_manage_referral, actor, referral)
     now = now or timezone.now()
     closed = Referral.objects.filter(pk=referral.pk, status=Referral.Status.OPEN).update(
         status=Referral.Status.CLOSED, closed_at=now

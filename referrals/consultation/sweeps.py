@@ -13,12 +13,11 @@ from datetime import date, datetime
 from django.db import transaction
 from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Concat
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core.services import Email, queue_emails
+from core.services import queue_emails
 from governance.audit import audit_event, record_events
-from referrals.consultation.notifications import opinion_url
+from referrals.consultation.notifications import REMINDER, opinion_url
 from referrals.consultation.rules import Silence
 from referrals.consultation.selectors import commune_recipients
 from referrals.consultation.services import close_referral, mark_changed
@@ -153,17 +152,14 @@ def send_due_reminders(*, today: date | None = None) -> int:
         }
         for user in recipients.get(opinion.commune_id, []):
             emails.append(
-                Email(
+                REMINDER.email(
                     dedup_key=(
                         f"referral:{referral.pk}:reminder:{opinion.commune_id}:{threshold}:"
                         f"{user.pk}"
                     ),
-                    category="referral_reminder",
                     to_email=user.email,
                     to_name=user.get_full_name(),
-                    subject=f"Relance : saisine « {referral.subject} » — échéance le "
-                    f"{opinion.deadline_effective:%d/%m/%Y}",
-                    body_text=render_to_string("email/referrals/reminder.txt", context),
+                    context=context,
                 )
             )
     return len(queue_emails(emails=emails))

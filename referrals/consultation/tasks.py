@@ -26,10 +26,13 @@ def send_referral_reminders() -> int:
 @shared_task(
     name="referrals.tasks.build_synthesis",
     bind=True,
-    max_retries=3,
+    autoretry_for=(OSError,),
     retry_backoff=30,
+    max_retries=3,
     acks_late=True,
 )
 def build_synthesis(self, referral_id: int) -> str:
-    """Render the synthesis PDF of a referral into its stored file, if it is out of date."""
+    """Render the synthesis PDF of a referral into its stored file, if it is out of date. A
+    storage or network error (OSError) is transient: tried again, 30 s then 60 s then 120 s
+    later; any other error is a bug and fails at once."""
     return synthesis.build_synthesis(referral_id=referral_id)

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 import questionnaires.forms
 import questionnaires.selectors
@@ -17,6 +17,7 @@ import questionnaires.services
 import questionnaires.views
 from core import exports
 from core.forms import apply_errors
+from core.queue import enqueue
 from core.uploads import serve_upload
 from referrals import perms
 from referrals.consultation import forms, selectors, services
@@ -34,6 +35,7 @@ def _serve(field_file, filename: str):
     return serve_upload(field_file, name=filename, policy=PDF_DOCUMENT)
 
 
+@require_safe
 def referral_list(request):
     return render(
         request,
@@ -46,7 +48,8 @@ def referral_list(request):
 
 
 def referral_create(request):
-    _require_manager(request.user)
+    if not perms.can_create_referral(request.user):
+        raise PermissionDenied
     form = forms.ReferralForm(request.POST or None, epci_id=request.user.epci_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -70,6 +73,7 @@ def referral_create(request):
     return render(request, "referrals/referral_form.html", {"form": form})
 
 
+@require_safe
 def referral_detail(request, pk):
     dashboard = selectors.referral_dashboard(request.user, pk)
     return render(
@@ -124,12 +128,14 @@ def document_add(request, pk):
     return render(request, "referrals/document_form.html", {"form": form, "referral": referral})
 
 
+@require_safe
 def document_download(request, pk, document_pk):
     referral = selectors.referral_in_scope(request.user, pk)
     document = get_object_or_404(referral.documents, pk=document_pk)
     return _serve(document.file, f"{document.title}.pdf")
 
 
+@require_safe
 def synthesis_download(request, pk):
     """Serve the stored synthesis; never render it in the request. If it is out of date, say so
     and queue its build."""
@@ -140,7 +146,8 @@ def synthesis_download(request, pk):
         return _serve(referral.synthesis, f"synthese-saisine-{referral.pk}.pdf")
     from referrals.consultation.tasks import build_synthesis
 
-    build_synthesis.delay(referral.pk)
+    # A broker that is down is logged, never a 500: the next download asks again.
+    enqueue(build_synthesis, referral.pk)
     messages.info(
         request,
         "La synthèse PDF est en cours de préparation : réessayez dans quelques instants.",
@@ -253,6 +260,7 @@ def _data_collection(request, opinion, *, can_answer, locked):
     )
 
 
+@require_safe
 def deliberation_download(request, pk, insee_code):
     opinion = selectors.opinion_in_scope(request.user, pk, insee_code)
     field = (
@@ -261,6 +269,7 @@ def deliberation_download(request, pk, insee_code):
     return _serve(field, f"deliberation-{insee_code}-saisine-{pk}.pdf")
 
 
+@require_safe
 def answer_file_download(request, pk, insee_code, question_pk):
     """A file the commune gave in answer to the data collection: seen by whoever sees its line."""
     opinion = selectors.opinion_in_scope(request.user, pk, insee_code)
@@ -360,6 +369,7 @@ def question_remove(request, pk, question_pk):
     return redirect("referrals:questionnaire_edit", pk=pk)
 
 
+@require_safe
 def answers_export(request, pk, fmt):
     """The answers as CSV or xlsx; `fmt` is one of the export formats (the URL pattern admits
     no other) and the file name is ours, never taken from the request."""

@@ -4,19 +4,26 @@ the sender is told of each answer by mail through the outbox."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from core.services import Email, queue_emails
+from core.notifications import Notification
+from core.services import queue_emails
 from governance.audit import record_event
 from governance.models import User
+from governance.perms import ensure
 from referrals import perms
 from referrals.models import MailboxAttachment, MailboxMessage, MailboxThread
 
 Status = MailboxThread.Status
+
+MAILBOX_REPLY = Notification(
+    category="mailbox",
+    subject="Réponse de l'EPCI : {{ thread.subject }}",
+    text="email/referrals/mailbox_reply.txt",
+)
 
 
 def _add_message(*, thread: MailboxThread, actor: User, body: str, files) -> MailboxMessage:
@@ -35,8 +42,7 @@ def post_mailbox_thread(
     *, actor: User, theme: str, subject: str, body: str, files=()
 ) -> MailboxThread:
     """An elected official writes to the EPCI on a theme."""
-    if not perms.can_write_to_mailbox(actor):
-        raise PermissionDenied
+    ensure(perms.can_write_to_mailbox, actor)
     commune_ids = sorted(perms.answering_commune_ids(actor))
     thread = MailboxThread.objects.create(
         epci_id=actor.epci_id,
@@ -55,9 +61,8 @@ def reply_to_thread(*, actor: User, thread: MailboxThread, body: str, files=()) 
     """The secretariat answers, or the sender adds to the thread. A closed thread takes no
     more messages."""
     thread = MailboxThread.objects.select_for_update().get(pk=thread.pk)
-    from_epci = perms.can_handle_thread(actor)
-    if not from_epci and thread.author_id != actor.pk:
-        raise PermissionDenied
+    ensure(perms.can_reply_to_thread, actor, thread)
+    from_epci = perms.can_handle_thread(actor, thread)
     if thread.status == Status.CLOSED:
         raise ValidationError("Ce fil est clos.")
     message = _add_message(thread=thread, actor=actor, body=body, files=files)
@@ -82,16 +87,11 @@ def _notify_sender(*, thread: MailboxThread, message: MailboxMessage) -> None:
     link = settings.SITE_URL + reverse("referrals:thread_detail", kwargs={"pk": thread.pk})
     queue_emails(
         emails=[
-            Email(
+            MAILBOX_REPLY.email(
                 dedup_key=f"mailbox:{thread.pk}:message:{message.pk}",
-                category="mailbox",
                 to_email=thread.author.email,
                 to_name=thread.author.get_full_name(),
-                subject=f"Réponse de l'EPCI : {thread.subject}",
-                body_text=render_to_string(
-                    "email/referrals/mailbox_reply.txt",
-                    {"thread": thread, "message": message, "link": link},
-                ),
+                context={"thread": thread, "message": message, "link": link},
             )
         ]
     )
@@ -99,8 +99,7 @@ def _notify_sender(*, thread: MailboxThread, message: MailboxMessage) -> None:
 
 @transaction.atomic
 def assign_thread(*, actor: User, thread: MailboxThread, assignee: User) -> MailboxThread:
-    if not perms.can_handle_thread(actor):
-        raise PermissionDenied
+    ensure(perms.can_handle_thread, actor, thread)
     if assignee.epci_id != thread.epci_id:
         raise ValidationError("Cette personne n'appartient pas à votre EPCI.")
     thread = MailboxThread.objects.select_for_update().get(pk=thread.pk)
@@ -123,8 +122,7 @@ def assign_thread(*, actor: User, thread: MailboxThread, assignee: User) -> Mail
 @transaction.atomic
 def close_thread(*, actor: User, thread: MailboxThread) -> bool:
     """Close the thread; False when it was already closed."""
-    if not perms.can_handle_thread(actor):
-        raise PermissionDenied
+    ensure(perms.can_handle_thread, actor, thread)
     closed = (
         MailboxThread.objects.filter(pk=thread.pk)
         .exclude(status=Status.CLOSED)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.uploads import serve_upload
 from referrals import perms
@@ -17,6 +17,7 @@ from referrals.mailbox.models import MailboxAttachment, MailboxMessage
 from referrals.uploads import ATTACHMENT
 
 
+@require_safe
 def thread_list(request):
     """All threads of the EPCI for its staff, one's own for an elected official (1 query)."""
     threads = (
@@ -131,6 +132,7 @@ def thread_close(request, pk):
     return redirect("referrals:thread_detail", pk=pk)
 
 
+@require_safe
 def attachment_download(request, pk):
     attachment = get_object_or_404(
         MailboxAttachment.objects.filter(message__thread__in=perms.threads_for(request.user)),

@@ -10,6 +10,7 @@ STABLE_NAMES = {
     "conferences.tasks_minutes.publish_document",
     "conferences.tasks_minutes.distribute_publication",
     "conferences.tasks_pdf.render_session_document",
+    "conferences.publication.tasks.catch_up_publications",
 }
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DGCL = FIXTURES / "dgcl_epcicom2026_sheet_Epcicom2025__m2a_amp.csv"
-LIST_URL = reverse("import_list")
+LIST_URL = reverse("governance:import_list")
 
 
 def upload(path: Path, name: str | None = None) -> SimpleUploadedFile:
@@ -42,7 +42,7 @@ def post_upload(client, capture, data):
 class TestAccess:
     def test_anonymous_is_sent_to_login(self, client, epci):
         run = make_run(epci)
-        for url in (LIST_URL, reverse("import_detail", args=[run.pk])):
+        for url in (LIST_URL, reverse("governance:import_detail", args=[run.pk])):
             response = client.get(url)
             assert response.status_code == 302
             assert response["Location"].startswith(reverse("account_login"))
@@ -52,12 +52,12 @@ class TestAccess:
         client.force_login(elected)
         assert client.get(LIST_URL).status_code == 403
         assert client.post(LIST_URL, {"kind": "auto"}).status_code == 403
-        assert client.get(reverse("import_detail", args=[run.pk])).status_code == 403
+        assert client.get(reverse("governance:import_detail", args=[run.pk])).status_code == 403
 
     def test_another_epci_run_is_not_found(self, client, outsider, epci):
         run = make_run(epci)
         client.force_login(outsider)
-        assert client.get(reverse("import_detail", args=[run.pk])).status_code == 404
+        assert client.get(reverse("governance:import_detail", args=[run.pk])).status_code == 404
         assert client.get(LIST_URL).status_code == 200  # their own (empty) list
         assert "v_commune_2026.csv" not in client.get(LIST_URL).content.decode()
 
@@ -105,7 +105,7 @@ class TestUpload:
         )
         run = ImportRun.objects.get()
         assert response.status_code == 302
-        assert response["Location"] == reverse("import_detail", args=[run.pk])
+        assert response["Location"] == reverse("governance:import_detail", args=[run.pk])
         assert run.status == ImportRun.Status.DONE
         assert run.detected_kind == "epcicom"
         assert run.created_by == secretariat
@@ -221,7 +221,8 @@ class TestProgress:
             epci, secretariat, status=ImportRun.Status.RUNNING, rows_total=2000, rows_done=500
         )
         client.force_login(secretariat)
-        response = client.get(reverse("import_detail", args=[run.pk]), HTTP_HX_REQUEST="true")
+        url = reverse("governance:import_detail", args=[run.pk])
+        response = client.get(url, HTTP_HX_REQUEST="true")
         page = response.content.decode()
         assert "<html" not in page and "<h1" not in page
         assert 'hx-trigger="every 2s"' in page
@@ -242,7 +243,8 @@ class TestProgress:
             },
         )
         client.force_login(secretariat)
-        response = client.get(reverse("import_detail", args=[run.pk]), HTTP_HX_REQUEST="true")
+        url = reverse("governance:import_detail", args=[run.pk])
+        response = client.get(url, HTTP_HX_REQUEST="true")
         page = response.content.decode()
         assert "hx-trigger" not in page
         assert "Remarque fictive" in page
@@ -250,7 +252,7 @@ class TestProgress:
     def test_full_page_includes_the_fragment(self, client, secretariat, epci):
         run = make_run(epci, secretariat, status=ImportRun.Status.QUEUED)
         client.force_login(secretariat)
-        page = client.get(reverse("import_detail", args=[run.pk])).content.decode()
+        page = client.get(reverse("governance:import_detail", args=[run.pk])).content.decode()
         assert "<h1>Import de v_commune_2026.csv</h1>" in page
         assert 'hx-trigger="every 2s"' in page
         assert "En file d&#x27;attente" in page

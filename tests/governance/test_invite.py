@@ -19,7 +19,7 @@ def _post(client, **data):
         "role": User.Role.ELECTED,
     }
     payload.update(data)
-    return client.post(reverse("invite_user"), payload)
+    return client.post(reverse("governance:invite_user"), payload)
 
 
 def test_secretariat_invites_and_the_invited_person_sets_a_password(client, secretariat):
@@ -53,7 +53,7 @@ def test_secretariat_invites_and_the_invited_person_sets_a_password(client, secr
 
 def test_elected_cannot_invite(client, elected):
     client.force_login(elected)
-    assert client.get(reverse("invite_user")).status_code == 403
+    assert client.get(reverse("governance:invite_user")).status_code == 403
     assert _post(client).status_code == 403
     assert not User.objects.filter(email="nouvelle.elue@exemple.test").exists()
 

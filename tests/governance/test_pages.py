@@ -32,12 +32,12 @@ class TestAnonymous:
     @pytest.mark.parametrize(
         "name,kwargs",
         [
-            ("commune_list", {}),
-            ("body_list", {}),
-            ("invite_user", {}),
-            ("commune_detail", {"insee_code": "68224"}),
-            ("body_detail", {"pk": 1}),
-            ("person_detail", {"pk": 1}),
+            ("governance:commune_list", {}),
+            ("governance:body_list", {}),
+            ("governance:invite_user", {}),
+            ("governance:commune_detail", {"insee_code": "68224"}),
+            ("governance:body_detail", {"pk": 1}),
+            ("governance:person_detail", {"pk": 1}),
         ],
     )
     def test_is_sent_to_login(self, client, name, kwargs):
@@ -46,44 +46,12 @@ class TestAnonymous:
         assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_anonymous_home_is_the_public_page(client):
-    response = client.get(reverse("home"))
-    assert response.status_code == 200
-    assert "Secrétariat" not in response.content.decode()
-    assert "Se connecter" in response.content.decode()
-
-
-class TestHome:
-    def test_each_role_sees_its_dashboard(self, client, secretariat, elected, dgs, commune):
-        client.force_login(secretariat)
-        assert "Secrétariat" in client.get("/").content.decode()
-        client.force_login(dgs)
-        page = client.get("/").content.decode()
-        assert "Ma commune : Villetest" in page
-        client.force_login(elected)
-        assert "Les instances où je siège" in client.get("/").content.decode()
-
-    def test_secretariat_without_totp_is_sent_to_activate_it(self, client, epci):
-        from tests.factories import UserFactory
-
-        user = UserFactory(epci=epci, secretariat=True)
-        client.force_login(user)
-        response = client.get("/")
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("mfa_activate_totp"))
-
-    def test_elected_dashboard_lists_their_bodies(self, client, elected, private_body):
-        client.force_login(elected)
-        page = client.get("/").content.decode()
-        assert private_body.name in page
-
-
 class TestCommuneDirectory:
     def test_lists_only_own_epci_communes_with_mayor(self, client, elected, epci, other_epci):
         _populate(epci, 2)
         foreign = CommuneFactory(epci=other_epci, name="Communeétrangère")
         client.force_login(elected)
-        response = client.get(reverse("commune_list"))
+        response = client.get(reverse("governance:commune_list"))
         assert response.status_code == 200
         names = [c.name for c in response.context["communes"]]
         assert len(names) == 2
@@ -96,14 +64,15 @@ class TestCommuneDirectory:
         CommuneFactory(epci=epci, name="Moyenville", population=3000)
         CommuneFactory(epci=epci, name="Grandeville", population=60000)
         client.force_login(elected)
-        small = client.get(reverse("commune_list"), {"population": "small"}).context["communes"]
+        url = reverse("governance:commune_list")
+        small = client.get(url, {"population": "small"}).context["communes"]
         assert [c.name for c in small] == ["Petitbourg"]
-        named = client.get(reverse("commune_list"), {"q": "ville"}).context["communes"]
+        named = client.get(reverse("governance:commune_list"), {"q": "ville"}).context["communes"]
         assert [c.name for c in named] == ["Grandeville", "Moyenville"]
 
     def test_bad_filter_value_is_reported_not_500(self, client, elected):
         client.force_login(elected)
-        response = client.get(reverse("commune_list"), {"population": "immense"})
+        response = client.get(reverse("governance:commune_list"), {"population": "immense"})
         assert response.status_code == 200
         assert "Sélectionnez un choix valide" in response.content.decode()
 
@@ -113,11 +82,11 @@ class TestCommuneDirectory:
         client.force_login(elected)
         # session, user, epci (header), sectors (filter form), communes, mayors
         with django_assert_num_queries(6):
-            assert client.get(reverse("commune_list")).status_code == 200
+            assert client.get(reverse("governance:commune_list")).status_code == 200
 
     def test_detail_of_another_epci_commune_is_404(self, client, outsider, commune):
         client.force_login(outsider)
-        url = reverse("commune_detail", kwargs={"insee_code": commune.insee_code})
+        url = reverse("governance:commune_detail", kwargs={"insee_code": commune.insee_code})
         assert client.get(url).status_code == 404
 
     @pytest.mark.parametrize("n", [2, 6])
@@ -128,7 +97,7 @@ class TestCommuneDirectory:
             MandateFactory(person=person, commune=commune)
             MembershipFactory(body=body, person=person, commune=commune)
         client.force_login(elected)
-        url = reverse("commune_detail", kwargs={"insee_code": commune.insee_code})
+        url = reverse("governance:commune_detail", kwargs={"insee_code": commune.insee_code})
         # session, user, commune, mandates, memberships, epci (header)
         with django_assert_num_queries(6):
             response = client.get(url)
@@ -141,22 +110,24 @@ class TestBodies:
         self, client, epci, elected, private_body
     ):
         client.force_login(elected)
-        url = reverse("body_detail", kwargs={"pk": private_body.pk})
+        url = reverse("governance:body_detail", kwargs={"pk": private_body.pk})
         assert client.get(url).status_code == 200
         from tests.factories import UserFactory
 
         colleague = UserFactory(epci=epci, person=PersonFactory(epci=epci))
         client.force_login(colleague)
         assert client.get(url).status_code == 404
-        assert private_body.name not in client.get(reverse("body_list")).content.decode()
+        assert private_body.name not in client.get(reverse("governance:body_list")).content.decode()
 
     def test_public_body_visible_to_every_member_of_the_epci(self, client, elected, council):
         client.force_login(elected)
-        assert client.get(reverse("body_detail", kwargs={"pk": council.pk})).status_code == 200
+        url = reverse("governance:body_detail", kwargs={"pk": council.pk})
+        assert client.get(url).status_code == 200
 
     def test_other_epci_body_is_404_even_for_its_secretariat(self, client, outsider, council):
         client.force_login(outsider)
-        assert client.get(reverse("body_detail", kwargs={"pk": council.pk})).status_code == 404
+        url = reverse("governance:body_detail", kwargs={"pk": council.pk})
+        assert client.get(url).status_code == 404
 
     def test_ended_membership_is_not_listed(self, client, secretariat, council):
         import datetime
@@ -164,7 +135,7 @@ class TestBodies:
         current = MembershipFactory(body=council)
         MembershipFactory(body=council, end_date=datetime.date(2021, 1, 1))
         client.force_login(secretariat)
-        response = client.get(reverse("body_detail", kwargs={"pk": council.pk}))
+        response = client.get(reverse("governance:body_detail", kwargs={"pk": council.pk}))
         assert [m.pk for m in response.context["body"].current_memberships] == [current.pk]
 
     @pytest.mark.parametrize("n", [2, 10])
@@ -173,7 +144,7 @@ class TestBodies:
         client.force_login(secretariat)
         # session, user, totp check, body, memberships, epci (header)
         with django_assert_num_queries(6):
-            response = client.get(reverse("body_detail", kwargs={"pk": body.pk}))
+            response = client.get(reverse("governance:body_detail", kwargs={"pk": body.pk}))
         assert len(response.context["body"].current_memberships) == n
 
     @pytest.mark.parametrize("n", [2, 5])
@@ -182,7 +153,7 @@ class TestBodies:
             _populate(epci, 2)
         client.force_login(secretariat)
         with django_assert_num_queries(5):
-            response = client.get(reverse("body_list"))
+            response = client.get(reverse("governance:body_list"))
         assert len(response.context["bodies"]) == n
         assert {b.member_count for b in response.context["bodies"]} == {2}
 
@@ -192,7 +163,7 @@ class TestPerson:
         self, client, epci, secretariat, elected
     ):
         person = PersonFactory(epci=epci, email="contact-prive@exemple.test")
-        url = reverse("person_detail", kwargs={"pk": person.pk})
+        url = reverse("governance:person_detail", kwargs={"pk": person.pk})
         client.force_login(secretariat)
         assert "contact-prive@exemple.test" in client.get(url).content.decode()
         client.force_login(elected)
@@ -202,10 +173,8 @@ class TestPerson:
 
     def test_other_epci_person_is_404(self, client, outsider, elected):
         client.force_login(outsider)
-        assert (
-            client.get(reverse("person_detail", kwargs={"pk": elected.person.pk})).status_code
-            == 404
-        )
+        url = reverse("governance:person_detail", kwargs={"pk": elected.person.pk})
+        assert client.get(url).status_code == 404
 
     def test_memberships_of_private_bodies_hidden_from_non_members(
         self, client, epci, elected, private_body
@@ -214,7 +183,7 @@ class TestPerson:
 
         colleague = UserFactory(epci=epci, person=PersonFactory(epci=epci))
         client.force_login(colleague)
-        page = client.get(reverse("person_detail", kwargs={"pk": elected.person.pk}))
+        page = client.get(reverse("governance:person_detail", kwargs={"pk": elected.person.pk}))
         assert private_body.name not in page.content.decode()
 
     @pytest.mark.parametrize("n", [2, 6])
@@ -224,23 +193,7 @@ class TestPerson:
             MandateFactory(person=elected.person, kind=Mandate.Kind.MUNICIPAL_COUNCILLOR)
             Membership.objects.create(body=body, person=elected.person, start_date="2020-01-01")
         client.force_login(elected)
+        url = reverse("governance:person_detail", kwargs={"pk": elected.person.pk})
         with django_assert_num_queries(6):
-            response = client.get(reverse("person_detail", kwargs={"pk": elected.person.pk}))
+            response = client.get(url)
         assert len(response.context["person"].all_mandates) == n
-
-
-def test_elected_home_lists_epci_and_commune_mandates(client, epci, elected, commune):
-    from governance.models import Mandate
-
-    MandateFactory(person=elected.person, commune=commune, mayor=True)
-    Mandate.objects.create(
-        person=elected.person,
-        kind=Mandate.Kind.VICE_PRESIDENT,
-        epci=epci,
-        label="1er vice-président",
-        start_date="2026-04-01",
-    )
-    client.force_login(elected)
-    page = client.get(reverse("home")).content.decode()
-    assert "Maire — Villetest" in page
-    assert f"1er vice-président — {epci.name}" in page

@@ -10,7 +10,7 @@ from tests.factories import CommuneFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 CHARTRES = "200033181"
-URL_NAME = "epci_install"
+URL_NAME = "governance:epci_install"
 
 
 @pytest.fixture

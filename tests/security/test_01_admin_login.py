@@ -71,7 +71,7 @@ class TestAdminLogin:
             "/admin/login/?next=/admin/", {"username": superuser.email, "password": PASSWORD}
         )
         assert not signed_in(client)
-        for url in ("/admin/", reverse("audit_log"), reverse("invite_user")):
+        for url in ("/admin/", reverse("governance:audit_log"), reverse("governance:invite_user")):
             assert lands_on_login(client, url), url
 
     def test_admin_login_page_sends_to_the_portal_login(self, client):
@@ -125,7 +125,7 @@ class TestPasswordOnlySessions:
 
     def test_secretariat_password_only_session_is_signed_out(self, client, secretariat):
         assert client.login(email=secretariat.email, password=PASSWORD)
-        response = client.get(reverse("audit_log"))
+        response = client.get(reverse("governance:audit_log"))
         assert response["Location"].startswith(reverse("account_login"))
         assert not signed_in(client)
         messages = [str(m) for m in response.wsgi_request._messages]
@@ -133,8 +133,8 @@ class TestPasswordOnlySessions:
 
     def test_secretariat_with_the_code_works(self, client, secretariat):
         portal_login(client, secretariat)
-        assert client.get(reverse("audit_log")).status_code == 200
-        assert client.get(reverse("invite_user")).status_code == 200
+        assert client.get(reverse("governance:audit_log")).status_code == 200
+        assert client.get(reverse("governance:invite_user")).status_code == 200
 
     @pytest.mark.django_db(transaction=True)
     def test_first_login_activates_totp_then_works(self, client, epci):
@@ -142,7 +142,7 @@ class TestPasswordOnlySessions:
         activation page only; typing the first code of the new authenticator opens the portal."""
         user = UserFactory(epci=epci, secretariat=True)
         portal_login(client, user, code=False)
-        response = client.get(reverse("audit_log"))
+        response = client.get(reverse("governance:audit_log"))
         assert response["Location"].startswith(reverse("mfa_activate_totp"))
         response = client.get(reverse("mfa_activate_totp"))
         assert response["Location"].startswith(reverse("account_reauthenticate"))
@@ -154,12 +154,12 @@ class TestPasswordOnlySessions:
         # A real transaction: allauth signals the activation on commit, inside the request.
         response = client.post(reverse("mfa_activate_totp"), {"code": code})
         assert response.status_code == 302
-        assert client.get(reverse("audit_log")).status_code == 200
+        assert client.get(reverse("governance:audit_log")).status_code == 200
 
     def test_elected_member_needs_no_code(self, client, epci):
         elected = UserFactory(epci=epci)
         assert client.login(email=elected.email, password=PASSWORD)
-        assert client.get(reverse("home")).status_code == 200
+        assert client.get(reverse("portal:home")).status_code == 200
 
 
 class TestOutboxInTheAdmin:

@@ -81,7 +81,8 @@ class TestDgclComposition:
             "epcicom2026.csv", m2a_file_with_marseille(), content_type="text/csv"
         )
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("import_list"), {"file": upload, "kind": "auto"})
+            url = reverse("governance:import_list")
+            response = client.post(url, {"file": upload, "kind": "auto"})
         assert response.status_code == 302
         run_row = ImportRun.objects.get()
         assert run_row.status == ImportRun.Status.REJECTED

@@ -36,7 +36,7 @@ PAYLOADS[2] = "-1+2"  # text, not a number: neutralised all the same
 EXPORTS = {
     "referrals:answers_export": ("csv", "xlsx"),
     "mutualisation:statistics_export": ("csv", "xlsx"),
-    "audit_export": ("csv",),
+    "governance:audit_export": ("csv",),
 }
 
 
@@ -89,14 +89,14 @@ def _fill_audit_log(world):
     for payload in PAYLOADS:
         actor = UserFactory(epci=world.epci, email=f"{payload}@exemple.test")
         record_event(action="test.exported", actor=actor, epci=world.epci, detail=payload)
-    return {"audit_export": {}}
+    return {"governance:audit_export": {}}
 
 
 def _download(client, name: str, fmt: str) -> bytes:
     world = build_world()
     kwargs = {**_fill_questionnaire(world), **_fill_statistics(world), **_fill_audit_log(world)}
     client.force_login(world.users["secretariat"])
-    if name != "audit_export":
+    if name != "governance:audit_export":
         kwargs[name]["fmt"] = fmt
     response = client.get(reverse(name, kwargs=kwargs[name]))
     assert response.status_code == 200, (name, fmt)

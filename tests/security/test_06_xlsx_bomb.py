@@ -140,7 +140,7 @@ def test_the_import_page_refuses_the_bomb_and_the_run_says_why(
     client.force_login(secretariat)
     upload = SimpleUploadedFile(bomb.name, bomb.read_bytes(), "application/octet-stream")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("import_list"), {"file": upload, "kind": "auto"})
+        response = client.post(reverse("governance:import_list"), {"file": upload, "kind": "auto"})
     run = ImportRun.objects.get()
     assert response.status_code == 302
     assert run.status == ImportRun.Status.REJECTED
@@ -151,7 +151,7 @@ def test_the_import_page_refuses_the_bomb_and_the_run_says_why(
         "import.queued",
         "import.rejected",
     }
-    page = client.get(reverse("import_detail", args=[run.pk])).content.decode()
+    page = client.get(reverse("governance:import_detail", args=[run.pk])).content.decode()
     assert "Une fois décompressé, le fichier occuperait" in page
 
 

@@ -49,7 +49,7 @@ def _exports(world):
         ("referrals:answers_export", {"pk": world.collection.pk}, ("csv", "xlsx"),
          f"saisine-{world.collection.pk}"),
         ("mutualisation:statistics_export", {}, ("csv", "xlsx"), "services-mutualises"),
-        ("audit_export", None, ("csv",), "journal-audit"),
+        ("governance:audit_export", None, ("csv",), "journal-audit"),
     ]  # fmt: skip
 
 

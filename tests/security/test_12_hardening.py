@@ -79,13 +79,13 @@ def _uid(user) -> str:
 class TestCacheControl:
     def test_signed_in_pages_are_private_and_not_stored(self, client, elected):
         client.force_login(elected)
-        response = client.get(reverse("home"))
+        response = client.get(reverse("portal:home"))
         cache_control = response["Cache-Control"]
         assert "private" in cache_control and "no-store" in cache_control
 
     def test_signed_in_file_downloads_are_not_stored(self, client, epci, secretariat):
         client.force_login(secretariat)
-        response = client.get(reverse("audit_export"))
+        response = client.get(reverse("governance:audit_export"))
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
 

@@ -172,7 +172,7 @@ def _dated(action, day, **kwargs):
 
 
 class TestAuditLogPage:
-    url = reverse("audit_log")
+    url = reverse("governance:audit_log")
 
     def test_only_the_secretariat_reads_its_epci_log(self, client, events, dgs, epci):
         client.force_login(dgs)
@@ -216,7 +216,7 @@ class TestAuditLogPage:
     def test_csv_export_is_filtered_and_neutralises_formulas(self, client, events, secretariat):
         record_event(action="mailbox.posted", epci=secretariat.epci, subject="=HYPERLINK(1)")
         client.force_login(secretariat)
-        response = client.get(reverse("audit_export"), {"action": "mailbox.posted"})
+        response = client.get(reverse("governance:audit_export"), {"action": "mailbox.posted"})
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
         text = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -225,19 +225,19 @@ class TestAuditLogPage:
         assert len(lines) == 2
         assert "système" in lines[1]
         assert ";=HYPERLINK" not in text  # a JSON cell, not a formula
-        all_lines = b"".join(client.get(reverse("audit_export")).streaming_content)
+        all_lines = b"".join(client.get(reverse("governance:audit_export")).streaming_content)
         assert all_lines.decode("utf-8-sig").count("\n") == 5  # header + our 4, not the other EPCI
 
     def test_the_export_reads_the_whole_log_in_keyset_chunks(self, epci):
         """Chunks smaller than the log, events sharing a timestamp across a chunk boundary:
         every event once, newest first."""
-        from governance.views_audit import _newest_first
+        from governance.audit.selectors import newest_first
 
         same = dt.date(2026, 3, 1)
         made = [_dated(f"test.{n}", same, epci=epci) for n in range(5)]
         made += [_dated(f"test.{n}", dt.date(2026, 2, n + 1), epci=epci) for n in range(5, 8)]
         expected = sorted(made, key=lambda e: (e.at, e.pk), reverse=True)
-        read = list(_newest_first(AuditEvent.objects.filter(epci=epci), size=3))
+        read = list(newest_first(AuditEvent.objects.filter(epci=epci), size=3))
         assert [e.pk for e in read] == [e.pk for e in expected]
 
     def test_formula_cells_are_prefixed(self):

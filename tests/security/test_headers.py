@@ -192,7 +192,7 @@ class TestLogin:
         assert response["Location"] == reverse("mfa_authenticate")
         wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
         assert wrong.status_code == 200  # refused, form shown again
-        assert client.get(reverse("home")).context["user"].is_authenticated is False
+        assert client.get(reverse("portal:home")).context["user"].is_authenticated is False
         code = format_hotp_value(hotp_value(TEST_TOTP_SECRET, int(time.time()) // 30))
         response = client.post(reverse("mfa_authenticate"), {"code": code})
         assert response.status_code == 302
@@ -200,7 +200,7 @@ class TestLogin:
 
     def test_a_superuser_without_totp_is_sent_to_activate_it(self, client, epci):
         client.force_login(UserFactory(epci=None, is_superuser=True, is_staff=True))
-        response = client.get(reverse("audit_log"))
+        response = client.get(reverse("governance:audit_log"))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("mfa_activate_totp"))
 

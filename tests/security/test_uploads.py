@@ -57,7 +57,7 @@ def _forms(world):
         ),
         (
             "import de fichier officiel",
-            reverse("import_list"),
+            reverse("governance:import_list"),
             "secretariat",
             "file",
             {"kind": "auto"},

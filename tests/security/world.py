@@ -6,6 +6,7 @@ ones (a convened session of a private working group, an open referral, a service
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -14,6 +15,7 @@ from django.utils import timezone
 from conferences.models import MayorsRequest, Publication
 from governance.models import ImportRun, Membership
 from governance.rules import BodyKind
+from governance.seats.models import CouncilOrder
 from mutualisation.models import (
     NeedsSurvey,
     ProgressReport,
@@ -125,6 +127,14 @@ def build_world() -> World:
     # Bodies and sessions: a private working group (the member sits on it), the public council.
     council = BodyFactory(epci=epci, name="Conseil communautaire")
     group = BodyFactory(epci=epci, kind=BodyKind.WORKING_GROUP, name="Groupe Mobilités")
+    council_order = CouncilOrder.objects.create(
+        epci=epci,
+        renewal_year=2026,
+        signed_on=datetime.date(2025, 10, 30),
+        number="2025-SIEGES",
+        file=_pdf("arrete.pdf"),
+        name="arrete.pdf",
+    )
     MembershipFactory(body=group, person=member_person, role=Membership.Role.MEMBER)
     session = SessionFactory(body=group, place_commune=commune)
     item = AgendaItemFactory(session=session, position=1)
@@ -225,6 +235,7 @@ def build_world() -> World:
             "other_commune": other_commune,
             "member_person": member_person,
             "council": council,
+            "council_order": council_order,
             "group": group,
             "session": session,
             "held": held,

@@ -1,4 +1,4 @@
-"""The main navigation, built once per variant (core/navigation.py): the right links for the
+"""The main navigation, built once per variant (portal/navigation.py): the right links for the
 right person, the current entry marked, on the pages themselves."""
 
 import re
@@ -28,7 +28,7 @@ def test_an_elected_member_sees_the_common_entries_with_the_current_one_marked(c
     assert labels[:5] == ["Tableau de bord", "Communes", "Instances", "Mes séances", "Calendrier"]
     assert not set(SECRETARIAT_ONLY) & set(labels)
     assert [label for _, label, current in links if current] == ["Mes séances"]
-    assert (reverse("commune_list"), "Communes", False) in links
+    assert (reverse("governance:commune_list"), "Communes", False) in links
 
 
 def test_the_secretariat_sees_its_entries_and_an_application_marks_its_entry(client, secretariat):
@@ -37,7 +37,7 @@ def test_the_secretariat_sees_its_entries_and_an_application_marks_its_entry(cli
     labels = [label for _, label, _ in links]
     assert set(SECRETARIAT_ONLY) <= set(labels) and labels[-1] == "Sécurité du compte"
     assert [label for _, label, current in links if current] == ["Saisines"]
-    assert (reverse("audit_log"), "Journal", False) in links
+    assert (reverse("governance:audit_log"), "Journal", False) in links
 
 
 def test_an_anonymous_visitor_gets_the_public_navigation(client):

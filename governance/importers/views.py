@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from governance import perms
-from governance.forms_imports import ImportUploadForm
 from governance.importers import selectors, services
+from governance.importers.forms import ImportUploadForm
 from governance.models import ImportRun
 
 LIST_LIMIT = 50
@@ -21,7 +21,7 @@ ALWAYS_SHOWN = ("created", "updated", "unchanged", "ignored")
 
 @require_http_methods(["GET", "POST"])
 def import_list(request):
-    if not perms.can_manage(request.user) or not request.user.epci_id:
+    if not perms.can_import(request.user):
         raise PermissionDenied
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
@@ -34,7 +34,7 @@ def import_list(request):
                 actor=request.user,
             )
             messages.success(request, _("Import lancé"))
-            return redirect("import_detail", pk=run.pk)
+            return redirect("governance:import_detail", pk=run.pk)
     else:
         form = ImportUploadForm()
     runs = list(selectors.import_runs_for(request.user)[:LIST_LIMIT])

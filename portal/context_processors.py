@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from core.navigation import main_nav
 from governance import perms
+from portal.navigation import main_nav
 
 
 def portal(request):

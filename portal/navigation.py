@@ -15,12 +15,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 # (label, URL name, what marks it current: a view name with its namespace, or "app:" + an
-# application namespace for every page of that application,
-# for the secretariat only)
+# application namespace for every page of that application; for the secretariat only)
 ENTRIES = (
-    ("Tableau de bord", "home", "home", False),
-    ("Communes", "commune_list", "commune_list", False),
-    ("Instances", "body_list", "body_list", False),
+    ("Tableau de bord", "portal:home", "portal:home", False),
+    ("Communes", "governance:commune_list", "governance:commune_list", False),
+    ("Instances", "governance:body_list", "governance:body_list", False),
     ("Mes séances", "conferences:my_sessions", "conferences:my_sessions", False),
     ("Calendrier", "conferences:session_calendar", "conferences:session_calendar", False),
     ("Saisines", "referrals:referral_list", "app:referrals", False),
@@ -43,9 +42,9 @@ ENTRIES = (
         "conferences:publication_dashboard",
         True,
     ),
-    ("Inviter", "invite_user", "invite_user", True),
-    ("Imports", "import_list", "import_list", True),
-    ("Journal", "audit_log", "audit_log", True),
+    ("Inviter", "governance:invite_user", "governance:invite_user", True),
+    ("Imports", "governance:import_list", "governance:import_list", True),
+    ("Journal", "governance:audit_log", "governance:audit_log", True),
     ("Sécurité du compte", "mfa_index", None, False),
 )
 
