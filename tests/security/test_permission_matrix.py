@@ -244,6 +244,7 @@ EXPECT = {
     "governance:import_detail":            "login   403     403     403     403     403     200     200     404     404     404",
     "governance:audit_log":                "login   403     403     403     403     403     200     200     200     403     403",
     "governance:audit_export":             "login   403     403     403     403     403     200     200     200     403     403",
+    "governance:epci_install":             "login   403     403     403     403     403     403     200     403     403     403",
 }
 
 # The frameworks' pages. The admin: a superuser whose session used the second factor (the

@@ -101,6 +101,7 @@ POST_EXPECT = {
     "governance:invite_user":              "login   403     403     403     403     403     200     403     200     403     403",
     "governance:import_list":              "login   403     403     403     403     403     200     403     200     403     403",
     "governance:council_seats":            "login   403     403     403     403     403     200     200     404     404     404",
+    "governance:epci_install":             "login   403     403     403     403     403     403     200     403     403     403",
 }
 # fmt: on
 
