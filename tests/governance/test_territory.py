@@ -46,7 +46,7 @@ def test_the_shipped_list_names_and_counts_communes_as_the_cog():
     angers = {c.insee_code: c for c in catalogue.find_epci(ANGERS).communes}
     assert (angers["49007"].name, angers["49007"].population) == ("Angers", 159_022)
     # Every commune of France in an EPCI à fiscalité propre, each in exactly one.
-    codes = [c.insee_code for record in catalogue._index().values() for c in record.communes]
+    codes = [c.insee_code for record in catalogue.all_epci() for c in record.communes]
     assert len(codes) == len(set(codes)) == 34_871
 
 
